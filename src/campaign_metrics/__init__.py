@@ -1,0 +1,60 @@
+"""campaign_metrics: exact, order-free analytics for SMS, MMS and connector campaigns."""
+
+from .errors import (
+    CampaignMetricsError,
+    ConfigurationError,
+    InputError,
+    InvalidTransition,
+    MergeError,
+    MissingDependencyError,
+)
+from .model import (
+    AttributionType,
+    Campaign,
+    CampaignStatus,
+    Channel,
+    ConversionEvent,
+    DeliveryType,
+    EventType,
+    FilterOp,
+    Goal,
+    GoalFilter,
+    Group,
+    MessageEvent,
+    PersonalizationCategory,
+    Provider,
+    Recipient,
+    SendMode,
+    SkipReason,
+    TzMode,
+)
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "AttributionType",
+    "Campaign",
+    "CampaignMetricsError",
+    "CampaignStatus",
+    "Channel",
+    "ConfigurationError",
+    "ConversionEvent",
+    "DeliveryType",
+    "EventType",
+    "FilterOp",
+    "Goal",
+    "GoalFilter",
+    "Group",
+    "InputError",
+    "InvalidTransition",
+    "MergeError",
+    "MessageEvent",
+    "MissingDependencyError",
+    "PersonalizationCategory",
+    "Provider",
+    "Recipient",
+    "SendMode",
+    "SkipReason",
+    "TzMode",
+    "__version__",
+]
