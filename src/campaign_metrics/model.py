@@ -652,6 +652,15 @@ class Campaign:
                 f"campaign (got channel '{self.channel}', provider '{self.provider}')",
                 field="delivery_tracking",
             )
+        # S-1: Under Review and Rejected exist only with the approval workflow (CAF).
+        if not self.caf_enabled and self.status in (
+            CampaignStatus.UNDER_REVIEW,
+            CampaignStatus.REJECTED,
+        ):
+            raise ConfigurationError(
+                f"'status' '{self.status}' needs the approval workflow ('caf_enabled': true)",
+                field="status",
+            )
         # MMS windows are at most 7 days.
         if (
             self.channel is Channel.MMS
