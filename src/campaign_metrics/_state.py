@@ -1,0 +1,142 @@
+"""The compact, exact, order-free state of one message ((user, instance) pair).
+
+Everything here merges by union or minimum, so folding a log in any order, folding it
+twice, or folding its parts and merging them gives the same state (D-10). Times are
+integer microseconds since the epoch.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Optional
+
+__all__ = ["PAIR", "MessageState", "has_pair", "merge_pairs"]
+
+#: Bytes per remembered record: an 8-byte identity digest (zero without ``event_id``)
+#: and an 8-byte content digest.
+PAIR = 16
+NO_ID = b"\0" * 8
+
+# A failure-to-send record: (time, kind, reason_key, category, error_code, reason, digest)
+# kind is one of "response", "send_failed", "personalization_failed", "skipped".
+FailRecord = tuple[int, str, str, Optional[str], Optional[str], Optional[str], bytes]
+# A delivery-failure record: (time, type, event_id, reason, error_code, digest)
+OutcomeRecord = tuple[int, str, Optional[str], Optional[str], Optional[str], bytes]
+# A click record: (time, digest)
+ClickRecord = tuple[int, bytes]
+# The canonical-first 200 send at the earliest 200-send time:
+# (time, event_id, response_code, segments, send_mode, tz_mode)
+SendRecord = tuple[int, Optional[str], Optional[int], Optional[int], Optional[str], Optional[str]]
+
+
+def _min(a: int | None, b: int | None) -> int | None:
+    if a is None:
+        return b
+    if b is None:
+        return a
+    return a if a <= b else b
+
+
+def has_pair(pairs: bytes, pair: bytes) -> bool:
+    """Whether the 16-byte ``pair`` is one of the aligned entries of ``pairs``."""
+    start = pairs.find(pair)
+    while start != -1:
+        if start % PAIR == 0:
+            return True
+        start = pairs.find(pair, start + 1)
+    return False
+
+
+def merge_pairs(a: bytes, b: bytes) -> bytes:
+    """The sorted union of two packed pair lists."""
+    chunks = {a[i : i + PAIR] for i in range(0, len(a), PAIR)}
+    chunks.update(b[i : i + PAIR] for i in range(0, len(b), PAIR))
+    return b"".join(sorted(chunks))
+
+
+def _union(a: list[Any] | None, b: list[Any] | None) -> list[Any] | None:
+    if not a:
+        return list(b) if b else a
+    if not b:
+        return list(a)
+    return sorted(set(a) | set(b))
+
+
+class MessageState:
+    """The state of one message: minimums, a few small lists, the remembered records."""
+
+    __slots__ = (
+        "clicks",
+        "ctrl_min",
+        "fails",
+        "fallback_min",
+        "fc_min",
+        "first_d2",
+        "outcomes",
+        "pairs",
+        "post_min",
+        "receipt_min",
+        "send",
+        "sent_min",
+    )
+
+    def __init__(self) -> None:
+        self.first_d2: int | None = None  # D-2: the earliest event that makes it Attempted
+        self.sent_min: int | None = None  # D-1: the earliest 200 send
+        self.send: SendRecord | None = None  # D-1: its canonical-first record
+        self.post_min: int | None = None  # D-12: the earliest post-send event
+        self.receipt_min: int | None = None  # D-5, A-2: the earliest receipt
+        self.fallback_min: int | None = None  # D-6: the earliest sms_fallback
+        self.fc_min: int | None = None  # F-5
+        self.ctrl_min: int | None = None  # B-2, E-1
+        self.fails: list[FailRecord] | None = None  # D-3, E-1, E-2
+        self.outcomes: list[OutcomeRecord] | None = None  # D-9, D-11, O-1
+        self.clicks: list[ClickRecord] | None = None  # K-1..K-3
+        self.pairs: bytes = b""  # D-10: every distinct record of this message
+
+    def merge_from(self, other: MessageState, send_key: Any) -> None:
+        """Absorb ``other`` (union and minimum; idempotent)."""
+        self.first_d2 = _min(self.first_d2, other.first_d2)
+        self.post_min = _min(self.post_min, other.post_min)
+        self.receipt_min = _min(self.receipt_min, other.receipt_min)
+        self.fallback_min = _min(self.fallback_min, other.fallback_min)
+        self.fc_min = _min(self.fc_min, other.fc_min)
+        self.ctrl_min = _min(self.ctrl_min, other.ctrl_min)
+        if other.send is not None:
+            if self.send is None or send_key(other.send) < send_key(self.send):
+                self.send = other.send
+        self.sent_min = self.send[0] if self.send is not None else None
+        self.fails = _union(self.fails, other.fails)
+        self.outcomes = _union(self.outcomes, other.outcomes)
+        self.clicks = _union(self.clicks, other.clicks)
+        self.pairs = merge_pairs(self.pairs, other.pairs)
+
+    def copy(self) -> MessageState:
+        new = MessageState()
+        for name in MessageState.__slots__:
+            value = getattr(self, name)
+            setattr(new, name, list(value) if isinstance(value, list) else value)
+        return new
+
+    def key(self) -> tuple[Any, ...]:
+        """An order-free value of the whole state (for equality checks)."""
+        return (
+            self.first_d2,
+            self.sent_min,
+            self.send,
+            self.post_min,
+            self.receipt_min,
+            self.fallback_min,
+            self.fc_min,
+            self.ctrl_min,
+            tuple(sorted(self.fails)) if self.fails else (),
+            tuple(sorted(self.outcomes)) if self.outcomes else (),
+            tuple(sorted(self.clicks)) if self.clicks else (),
+            b"".join(sorted(self.pairs[i : i + PAIR] for i in range(0, len(self.pairs), PAIR))),
+        )
+
+    def __getstate__(self) -> tuple[Any, ...]:
+        return tuple(getattr(self, name) for name in MessageState.__slots__)
+
+    def __setstate__(self, state: tuple[Any, ...]) -> None:
+        for name, value in zip(MessageState.__slots__, state):
+            setattr(self, name, value)

@@ -1,0 +1,303 @@
+"""The Python API: ``analyze`` does the same job as ``campaign-metrics report``."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+from typing import Any, Union
+
+import attrs
+
+from .engine import CampaignAccumulator, ConversionPool, RejectedRecord, RunAccumulator
+from .errors import ConfigurationError, InputError
+from .io.readers import ProgressFn, iter_conversions, iter_events, iter_recipients, read_campaign
+from .model import Campaign, ConversionEvent, MessageEvent, Recipient
+from .report import Report
+from .timezones import get_zone
+
+__all__ = ["CampaignInput", "analyze", "load_run"]
+
+PathLike = Union[str, "os.PathLike[str]"]
+RejectFn = Callable[[RejectedRecord], None]
+
+
+@attrs.frozen
+class CampaignInput:
+    """A campaign given as domain objects rather than a directory."""
+
+    campaign: Campaign
+    events: Iterable[MessageEvent] = ()
+    recipients: Iterable[Recipient] | None = None
+    conversions: Iterable[ConversionEvent] = ()
+
+
+CampaignSource = Union[PathLike, CampaignInput, CampaignAccumulator, tuple[Any, ...]]
+
+
+def _as_date(value: object, which: str) -> dt.date:
+    if isinstance(value, dt.datetime):
+        raise ConfigurationError(f"date range '{which}' must be a date, got a datetime")
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            pass
+    raise ConfigurationError(
+        f"date range '{which}' must be a date YYYY-MM-DD (got {value!r})", field="date_range"
+    )
+
+
+def _as_instant(value: object) -> dt.datetime | None:
+    if value is None:
+        return None
+    if isinstance(value, str):
+        from .timezones import parse_instant
+
+        try:
+            return parse_instant(value)
+        except ValueError as exc:
+            raise ConfigurationError(f"as_of: {exc}", field="as_of") from None
+    if isinstance(value, dt.datetime):
+        if value.utcoffset() is None:
+            raise ConfigurationError(
+                f"as_of must be an aware datetime (got naive {value.isoformat()})", field="as_of"
+            )
+        return value
+    raise ConfigurationError(f"as_of must be a datetime (got {value!r})", field="as_of")
+
+
+def _handle(
+    error: InputError, strict: bool, sink: list[RejectedRecord], on_reject: RejectFn | None,
+    file: str, line: int | None,
+) -> None:
+    if strict:
+        raise error
+    record = RejectedRecord.from_error(error, file, line)
+    sink.append(record)
+    if on_reject is not None:
+        on_reject(record)
+
+
+def _load_directory(
+    path: Path,
+    *,
+    strict: bool,
+    naive_zone: dt.tzinfo | None,
+    on_reject: RejectFn | None,
+    progress: Callable[[str, int, int], None] | None,
+) -> tuple[CampaignAccumulator, Path | None]:
+    if not path.is_dir():
+        raise InputError(reason="not a readable campaign directory", file=str(path))
+    campaign_file = path / "campaign.json"
+    if not campaign_file.exists():
+        raise InputError(reason="campaign.json is missing", file=str(path))
+    campaign = read_campaign(campaign_file)
+    rejected: list[RejectedRecord] = []
+    recipients = None
+    rec_file = path / "recipients.csv"
+    if rec_file.exists():
+        rows: list[Recipient] = []
+        for line, item in iter_recipients(rec_file):
+            if isinstance(item, InputError):
+                _handle(item, strict, rejected, on_reject, rec_file.name, line)
+            else:
+                rows.append(item)
+        recipients = rows
+    acc = CampaignAccumulator(campaign, recipients)
+    if recipients is not None and acc.recipients is not None:
+        repeated = len(recipients) - len(acc.recipients)
+        if repeated:  # FORMATS.md: the row sorting first is kept, and reported
+            acc.notes.add(
+                f"recipients.csv: {repeated} repeated user_id rows; the row sorting first "
+                "was kept"
+            )
+    jsonl, csv_ = path / "events.jsonl", path / "events.csv"
+    if jsonl.exists() and csv_.exists():
+        raise ConfigurationError(
+            f"{path}: holds both events.jsonl and events.csv; keep one of them"
+        )
+    events_file = jsonl if jsonl.exists() else csv_ if csv_.exists() else None
+    if events_file is not None:
+        total = events_file.stat().st_size
+        report_progress = None
+        if progress is not None:
+            label = f"{path.name}/{events_file.name}"
+
+            def report_progress(done: int) -> None:
+                progress(label, done, total)
+
+        fold_file(acc, events_file, strict=strict, naive_zone=naive_zone,
+                  on_reject=on_reject, sink=rejected, progress=report_progress)
+    for r in rejected:
+        acc.reject(r)
+    if events_file is None:
+        acc.notes.add(f"{path.name}: no events.jsonl or events.csv; the log is empty")
+    conv = path / "conversions.jsonl"
+    return acc, conv if conv.exists() else None
+
+
+def fold_file(
+    acc: CampaignAccumulator,
+    events_file: Path,
+    *,
+    strict: bool,
+    naive_zone: dt.tzinfo | None,
+    on_reject: RejectFn | None,
+    sink: list[RejectedRecord],
+    progress: ProgressFn | None = None,
+) -> None:
+    """Stream one events file into an accumulator."""
+    name = events_file.name
+    campaign_id = acc.campaign.id
+    add = acc.add
+    for line, item in iter_events(events_file, naive_zone=naive_zone, progress=progress):
+        if isinstance(item, InputError):
+            _handle(item, strict, sink, on_reject, name, line)
+            continue
+        if item.campaign_id is not None and item.campaign_id != campaign_id:
+            _handle(
+                InputError(
+                    field="campaign_id",
+                    expected=f"this directory's campaign '{campaign_id}'",
+                    got=item.campaign_id,
+                    file=name,
+                    line=line,
+                ),
+                strict, sink, on_reject, name, line,
+            )
+            continue
+        add(item)
+
+
+def load_run(
+    *campaigns: CampaignSource,
+    conversions: PathLike | Iterable[ConversionEvent] | Sequence[PathLike] | None = None,
+    strict: bool = False,
+    naive_tz: str | dt.tzinfo | None = None,
+    on_reject: RejectFn | None = None,
+    progress: Callable[[str, int, int], None] | None = None,
+) -> RunAccumulator:
+    """Read every campaign and conversion source of a run into a :class:`RunAccumulator`.
+
+    Conversion files are read once, after every message log, deduplicated (D-10) and
+    matched against every campaign (A-6); conversions of users no campaign reached are
+    counted and not kept.
+    """
+    if not campaigns:
+        raise ConfigurationError("no campaign given: pass at least one campaign directory")
+    naive_zone = None
+    if naive_tz is not None:
+        try:
+            naive_zone = get_zone(naive_tz)
+        except ValueError as exc:
+            raise ConfigurationError(f"--naive-tz: {exc}", field="naive_tz") from None
+    accs: list[CampaignAccumulator] = []
+    conversion_files: list[tuple[Path, str, CampaignAccumulator | None]] = []
+    for source in campaigns:
+        if isinstance(source, CampaignAccumulator):
+            accs.append(source)
+        elif isinstance(source, CampaignInput):
+            acc = CampaignAccumulator(source.campaign, source.recipients)
+            acc.add_all(source.events)
+            acc.add_all(source.conversions)
+            accs.append(acc)
+        elif isinstance(source, tuple):
+            acc = CampaignAccumulator(source[0], source[2] if len(source) > 2 else None)
+            acc.add_all(source[1] if len(source) > 1 else ())
+            accs.append(acc)
+        else:
+            acc, conv = _load_directory(
+                Path(source), strict=strict, naive_zone=naive_zone, on_reject=on_reject,
+                progress=progress,
+            )
+            accs.append(acc)
+            if conv is not None:
+                conversion_files.append((conv, conv.name, acc))
+    shared_rejected: list[RejectedRecord] = []
+    pool = ConversionPool()
+    in_memory: list[ConversionEvent] = []
+    if conversions is not None:
+        if isinstance(conversions, (str, os.PathLike)):
+            conversion_files.append((Path(conversions), str(conversions), None))
+        else:
+            items = list(conversions)  # type: ignore[arg-type]
+            for item in items:
+                if isinstance(item, ConversionEvent):
+                    in_memory.append(item)
+                else:
+                    conversion_files.append((Path(item), str(item), None))
+    reached: set[str] = set()
+    for acc in accs:
+        reached.update(user for user, _ in acc.messages)
+        if acc.recipients:
+            reached.update(acc.recipients)
+        reached.update(acc.conversions.by_user)
+    dropped = 0
+    for item in in_memory:
+        if item.user_id in reached:
+            pool.add(item)
+        else:
+            dropped += 1
+    for path, display, owner in conversion_files:
+        sink = owner.rejected if owner is not None else shared_rejected
+        for line, conv_item in iter_conversions(path, name=display, naive_zone=naive_zone):
+            if isinstance(conv_item, InputError):
+                _handle(conv_item, strict, sink, on_reject, display, line)
+                continue
+            if conv_item.user_id in reached:
+                pool.add(conv_item)
+            else:
+                dropped += 1  # A-6: a user no campaign reached cannot convert
+    return RunAccumulator(
+        accs, pool, shared_rejected=shared_rejected, dropped_conversions=dropped
+    )
+
+
+def analyze(
+    *campaigns: CampaignSource,
+    conversions: PathLike | Iterable[ConversionEvent] | Sequence[PathLike] | None = None,
+    as_of: dt.datetime | str | None = None,
+    attribution: str = "view_through",
+    date_range: tuple[dt.date | str, dt.date | str] | None = None,
+    strict: bool = False,
+    naive_tz: str | dt.tzinfo | None = None,
+    on_reject: RejectFn | None = None,
+    progress: Callable[[str, int, int], None] | None = None,
+) -> list[Report]:
+    """Reports for campaign directories (or domain objects), in the order given.
+
+    >>> import campaign_metrics as cm
+    >>> reports = cm.analyze("examples/mms_spring_sale")  # doctest: +SKIP
+    >>> reports[0].delivery.delivered_rate  # doctest: +SKIP
+    87.5
+
+    ``campaigns`` are directory paths, :class:`CampaignInput` objects,
+    ``(Campaign, events[, recipients])`` tuples or :class:`CampaignAccumulator` s.
+    ``conversions`` is one more conversions file (or several, or ConversionEvent
+    objects) shared by every campaign (A-6). Lenient by default: a bad record goes to
+    ``data_quality.rejected`` (and to ``on_reject``); ``strict=True`` raises
+    :class:`InputError` at the first one.
+    """
+    if date_range is not None:
+        if not isinstance(date_range, (tuple, list)) or len(date_range) != 2:
+            raise ConfigurationError("date_range must be a (from, to) pair of dates")
+        dates: tuple[dt.date, dt.date] | None = (
+            _as_date(date_range[0], "from"),
+            _as_date(date_range[1], "to"),
+        )
+    else:
+        dates = None
+    instant = _as_instant(as_of)
+    run = load_run(
+        *campaigns,
+        conversions=conversions,
+        strict=strict,
+        naive_tz=naive_tz,
+        on_reject=on_reject,
+        progress=progress,
+    )
+    return run.reports(as_of=instant, attribution=attribution, date_range=dates)

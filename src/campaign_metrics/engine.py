@@ -1,0 +1,728 @@
+"""The engine: one accumulator per campaign, folded one event at a time.
+
+``CampaignAccumulator`` keeps a compact, exact, order-free state per *message* — a
+(user, instance) pair — and campaign-wide facts (timeline, unsubscribes, content-API
+errors, rejected records). ``add`` folds an event, ``merge`` combines the states of two
+parts of a log (associative, commutative, ``empty()`` its identity), and ``report``
+computes the report *as of* an instant (D-7). Conversions are user events: they live in
+a :class:`ConversionPool` shared by every campaign of a run (A-6).
+
+Duplicates and conflicts are resolved as D-10..D-12 say, never by log order: every
+distinct record is remembered as a 16-byte pair of stable digests, a repeat of a pair
+changes nothing, and every choice between tied events takes the canonical-first one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Iterable, Mapping
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any, Optional
+
+from ._state import NO_ID, PAIR, MessageState, SendRecord, has_pair, merge_pairs
+from .canonical import canonical_conversion, canonical_event
+from .errors import InputError, MergeError
+from .model import Campaign, ConversionEvent, EventType, MessageEvent, Recipient
+from .timezones import to_us
+
+if TYPE_CHECKING:
+    from .report import Report
+
+__all__ = [
+    "CampaignAccumulator",
+    "ConversionPool",
+    "RejectedRecord",
+    "RunAccumulator",
+]
+
+_blake2b = hashlib.blake2b
+
+_ET = EventType
+_TIMELINE_TYPES = frozenset(
+    {_ET.SEGMENTATION_STARTED, _ET.SEGMENTATION_COMPLETED, _ET.CAMPAIGN_READY}
+)
+_CAMPAIGN_LEVEL = _TIMELINE_TYPES | {_ET.UNSUBSCRIBED, _ET.CONTENT_API_ERROR}
+_OUTCOME_TYPES = frozenset({_ET.DELIVERY_FAILED, _ET.SOFT_BOUNCE, _ET.HARD_BOUNCE, _ET.DELETED})
+_DELIVERY_TYPES = _OUTCOME_TYPES | {_ET.DELIVERED, _ET.SMS_FALLBACK}
+
+#: The order of an event's extra fields inside the engine (a tuple, never a dict).
+EXTRA_FIELDS = (
+    "response_code",
+    "error_code",
+    "reason",
+    "category",
+    "attribute",
+    "segments",
+    "send_mode",
+    "tz_mode",
+    "url",
+    "status_code",
+)
+_NO_EXTRAS: tuple[Any, ...] = (None,) * len(EXTRA_FIELDS)
+Extras = tuple[Any, ...]
+
+
+def _text(value: object) -> str:
+    if value is None:
+        return "\x00"
+    s = value if isinstance(value, str) else str(value)
+    if "\x1f" in s or "\x00" in s:
+        return "\x01" + repr(s)
+    return s
+
+
+def record_pair(event_id: str | None, key: str) -> bytes:
+    """The 16-byte (identity, content) pair of a record (D-10).
+
+    ``key`` is an unambiguous text of the record's parsed fields (see :func:`event_key`);
+    the identity part is zero for a record without ``event_id`` (its content is its
+    identity).
+    """
+    if event_id is None:
+        return NO_ID + _blake2b(key.encode(), digest_size=8).digest()
+    h = _blake2b(event_id.encode(), digest_size=8)
+    ident = h.digest()
+    h.update(b"\x1e" + key.encode())
+    return ident + h.digest()
+
+
+def event_key(
+    user_id: str | None,
+    instance_id: str | None,
+    type_: str,
+    time_us: int,
+    extras: Extras,
+) -> str:
+    """The unambiguous text of a message event's parsed fields (campaign id implied)."""
+    parts = [_text(user_id), _text(instance_id), type_, str(time_us)]
+    parts.extend(_text(v) for v in extras)
+    return "\x1f".join(parts)
+
+
+class RejectedRecord:
+    """A record lenient mode did not accept: its file, line, field and reason."""
+
+    __slots__ = ("field", "file", "line", "reason")
+
+    def __init__(self, file: str, line: int | None, field: str | None, reason: str) -> None:
+        self.file = file
+        self.line = line
+        self.field = field
+        self.reason = reason
+
+    def sort_key(self) -> tuple[str, int, str, str]:
+        return (self.file, self.line or 0, self.field or "", self.reason)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"file": self.file, "line": self.line, "field": self.field, "reason": self.reason}
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, RejectedRecord) and self.sort_key() == other.sort_key()
+
+    def __hash__(self) -> int:
+        return hash(self.sort_key())
+
+    def __repr__(self) -> str:
+        return f"RejectedRecord({self.file!r}, {self.line!r}, {self.field!r}, {self.reason!r})"
+
+    @classmethod
+    def from_error(cls, error: InputError, file: str, line: int | None) -> RejectedRecord:
+        return cls(error.file or file, error.line if error.line is not None else line,
+                   error.field, error.reason)
+
+
+# --------------------------------------------------------------------------- campaigns
+
+
+class CampaignAccumulator:
+    """The running state of one campaign's message log.
+
+    >>> import datetime as dt
+    >>> from campaign_metrics import Campaign, MessageEvent
+    >>> acc = CampaignAccumulator(Campaign(id="c1", name="Spring", channel="sms"))
+    >>> t = dt.datetime(2026, 5, 4, 7, tzinfo=dt.timezone.utc)
+    >>> acc.add(MessageEvent(type="sent", time=t, user_id="u1"))
+    >>> acc.add(MessageEvent(type="delivered", time=t, user_id="u1"))
+    >>> acc.report().delivery.delivered
+    1
+    """
+
+    __slots__ = (
+        "campaign",
+        "campaign_level",
+        "content_api",
+        "conversions",
+        "ignored_ids",
+        "max_time",
+        "messages",
+        "notes",
+        "records",
+        "recipients",
+        "rejected",
+        "timeline",
+        "unsubscribes",
+        "_click_tracking",
+        "_multi",
+        "_sent_only",
+    )
+
+    def __init__(
+        self,
+        campaign: Campaign,
+        recipients: Mapping[str, Recipient] | Iterable[Recipient] | None = None,
+    ) -> None:
+        self.campaign = campaign
+        self.recipients: dict[str, Recipient] | None = _recipient_map(recipients)
+        self.messages: dict[tuple[str, Optional[str]], MessageState] = {}
+        self.campaign_level: set[bytes] = set()  # D-10 pairs of campaign-level records
+        self.ignored_ids: set[bytes] = set()  # CH-2/CH-3: identities of ignored events
+        self.timeline: dict[str, int] = {}  # T-2: earliest time per timeline type
+        self.unsubscribes: set[tuple[str, int, Optional[str]]] = set()  # O-3
+        self.content_api: set[tuple[int, Optional[int], bytes]] = set()  # E-4
+        self.records = 0  # D-10: records accepted, repeats included
+        self.max_time: int | None = None  # D-7: latest accepted record
+        self.rejected: list[RejectedRecord] = []
+        self.notes: set[str] = set()  # data-quality warnings found while reading
+        self.conversions = ConversionPool()
+        self._sent_only = campaign.sent_only
+        self._click_tracking = campaign.click_tracking
+        self._multi = campaign.multi_instance
+
+    @classmethod
+    def empty(
+        cls,
+        campaign: Campaign,
+        recipients: Mapping[str, Recipient] | Iterable[Recipient] | None = None,
+    ) -> CampaignAccumulator:
+        """The identity of :meth:`merge`."""
+        return cls(campaign, recipients)
+
+    # ----------------------------------------------------------------- adding
+
+    def add(self, event: MessageEvent | ConversionEvent) -> None:
+        """Fold one event. A conversion goes to this accumulator's conversion pool."""
+        if isinstance(event, ConversionEvent):
+            self.conversions.add(event)
+            return
+        if not isinstance(event, MessageEvent):
+            raise TypeError(f"expected a MessageEvent or ConversionEvent, got {event!r}")
+        if event.campaign_id is not None and event.campaign_id != self.campaign.id:
+            raise InputError(
+                field="campaign_id",
+                expected=f"the campaign's id '{self.campaign.id}'",
+                got=event.campaign_id,
+            )
+        extras = tuple(getattr(event, name) for name in EXTRA_FIELDS)
+        extras = tuple(v.value if hasattr(v, "value") else v for v in extras)
+        self.fold(
+            event.user_id,
+            event.instance_id,
+            event.type,
+            to_us(event.time),
+            event.event_id,
+            extras,
+        )
+
+    def add_all(self, events: Iterable[MessageEvent | ConversionEvent]) -> CampaignAccumulator:
+        """Fold every event; returns ``self``."""
+        for event in events:
+            self.add(event)
+        return self
+
+    def reject(self, record: RejectedRecord) -> None:
+        """Keep a record lenient mode did not accept (``data_quality.rejected``)."""
+        self.rejected.append(record)
+
+    def fold(
+        self,
+        user_id: str | None,
+        instance_id: str | None,
+        etype: EventType,
+        t: int,
+        event_id: str | None,
+        extras: Extras = _NO_EXTRAS,
+        pair: bytes | None = None,
+    ) -> None:
+        """Fold one already-validated event given as plain values (the hot path).
+
+        ``extras`` holds the values of :data:`EXTRA_FIELDS` in order (enums as their
+        string values). ``pair`` may be passed when the caller computed it.
+        """
+        self.records += 1
+        if self.max_time is None or t > self.max_time:
+            self.max_time = t
+        if not self._multi:
+            instance_id = None  # CH-4: one-time campaigns have one instance
+        if pair is None:
+            pair = record_pair(event_id, event_key(user_id, instance_id, etype.value, t, extras))
+        if (
+            etype in _CAMPAIGN_LEVEL
+            or (self._sent_only and etype in _DELIVERY_TYPES)
+            or (etype is _ET.CLICKED and not self._click_tracking)
+        ):
+            self._fold_campaign_level(user_id, instance_id, etype, t, extras, pair)
+            return
+        key = (user_id, instance_id)
+        state = self.messages.get(key)  # type: ignore[arg-type]
+        if state is None:
+            state = self.messages[key] = MessageState()  # type: ignore[index]
+        elif has_pair(state.pairs, pair):
+            return  # D-10: a repeat of the same record counts once
+        state.pairs += pair
+        digest = pair[8:]
+        fd = state.first_d2
+        if fd is None or t < fd:
+            if etype is not _ET.FC_REMOVED and etype is not _ET.CONTROL_REMOVED:
+                state.first_d2 = t  # D-2
+        if etype is _ET.SENT:
+            code = extras[0]
+            if code is None or code == 200:  # D-1: absent code is a 200
+                self._fold_send(state, user_id, instance_id, t, event_id, extras)
+            else:
+                _add(state, "fails", (t, "response", f"http_{code}", None, None, None, digest))
+        elif etype is _ET.DELIVERED:
+            _post(state, t)
+            rm = state.receipt_min
+            if rm is None or t < rm:
+                state.receipt_min = t
+        elif etype is _ET.CLICKED:
+            _post(state, t)
+            _add(state, "clicks", (t, digest))
+        elif etype is _ET.ATTEMPTED:
+            pass
+        elif etype in _OUTCOME_TYPES:
+            _post(state, t)
+            _add(state, "outcomes", (t, etype.value, event_id, extras[2], extras[1], digest))
+        elif etype is _ET.SMS_FALLBACK:
+            _post(state, t)
+            fm = state.fallback_min
+            if fm is None or t < fm:
+                state.fallback_min = t
+        elif etype is _ET.SEND_FAILED:
+            _add(state, "fails", (t, "send_failed", _send_failed_reason(extras), None,
+                                  extras[1], extras[2], digest))
+        elif etype is _ET.PERSONALIZATION_FAILED:
+            _add(state, "fails", (t, "personalization_failed", "personalization_failed",
+                                  extras[3] or "undefined", None, None, digest))
+        elif etype is _ET.SKIPPED:
+            reason = extras[2]
+            key_ = f"skipped:{reason}" if reason else "skipped"
+            _add(state, "fails", (t, "skipped", key_, None, None, reason, digest))
+        elif etype is _ET.FC_REMOVED:
+            if state.fc_min is None or t < state.fc_min:
+                state.fc_min = t
+        elif etype is _ET.CONTROL_REMOVED:
+            if state.ctrl_min is None or t < state.ctrl_min:
+                state.ctrl_min = t
+
+    def _fold_send(
+        self,
+        state: MessageState,
+        user_id: str | None,
+        instance_id: str | None,
+        t: int,
+        event_id: str | None,
+        extras: Extras,
+    ) -> None:
+        record: SendRecord = (t, event_id, extras[0], extras[5], extras[6], extras[7])
+        current = state.send
+        if current is None or t < current[0]:
+            state.send = record
+            state.sent_min = t
+        elif t == current[0] and record != current:
+            key = self._send_key(user_id, instance_id)
+            if key(record) < key(current):
+                state.send = record
+
+    def _send_key(self, user_id: str | None, instance_id: str | None) -> Any:
+        campaign_id = self.campaign.id
+
+        def key(rec: SendRecord) -> tuple[int, str]:
+            extras = {"response_code": rec[2], "segments": rec[3], "send_mode": rec[4],
+                      "tz_mode": rec[5]}
+            return rec[0], canonical_event(
+                campaign_id, "sent", rec[0], user_id=user_id, event_id=rec[1],
+                instance_id=instance_id, extras=extras,
+            )
+
+        return key
+
+    def _fold_campaign_level(
+        self,
+        user_id: str | None,
+        instance_id: str | None,
+        etype: EventType,
+        t: int,
+        extras: Extras,
+        pair: bytes,
+    ) -> None:
+        if pair in self.campaign_level:
+            return  # D-10
+        self.campaign_level.add(pair)
+        if etype in _TIMELINE_TYPES:
+            current = self.timeline.get(etype.value)
+            if current is None or t < current:
+                self.timeline[etype.value] = t
+        elif etype is _ET.UNSUBSCRIBED:
+            assert user_id is not None
+            self.unsubscribes.add((user_id, t, instance_id))
+        elif etype is _ET.CONTENT_API_ERROR:
+            self.content_api.add((t, extras[9], pair[8:]))
+        else:
+            # CH-2 / CH-3: ignored, 1 per identity (the content is the identity without id)
+            self.ignored_ids.add(pair[:8] if pair[:8] != NO_ID else pair[8:])
+
+    # ----------------------------------------------------------------- merging
+
+    def _check_compatible(self, other: CampaignAccumulator) -> None:
+        if not isinstance(other, CampaignAccumulator):
+            raise MergeError(f"cannot merge a CampaignAccumulator with {other!r}")
+        if other.campaign != self.campaign:
+            raise MergeError(
+                f"cannot merge accumulators of different campaigns or settings "
+                f"('{self.campaign.id}' and '{other.campaign.id}')"
+            )
+        if (
+            self.recipients is not None
+            and other.recipients is not None
+            and self.recipients != other.recipients
+        ):
+            raise MergeError(
+                f"cannot merge accumulators of campaign '{self.campaign.id}' built with "
+                "different recipients"
+            )
+
+    def merge(self, other: CampaignAccumulator) -> CampaignAccumulator:
+        """A new accumulator holding both states (associative, commutative, idempotent
+        on shared records)."""
+        self._check_compatible(other)
+        out = self.copy()
+        out.merge_in(other)
+        return out
+
+    def merge_in(self, other: CampaignAccumulator) -> None:
+        """Absorb ``other`` into this accumulator (in place)."""
+        self._check_compatible(other)
+        if self.recipients is None:
+            self.recipients = other.recipients
+        messages = self.messages
+        for key, state in other.messages.items():
+            mine = messages.get(key)
+            if mine is None:
+                messages[key] = state.copy()
+            else:
+                user_id, instance_id = key
+                mine.merge_from(state, self._send_key(user_id, instance_id))
+        self.campaign_level |= other.campaign_level
+        self.ignored_ids |= other.ignored_ids
+        for name, t in other.timeline.items():
+            current = self.timeline.get(name)
+            if current is None or t < current:
+                self.timeline[name] = t
+        self.unsubscribes |= other.unsubscribes
+        self.content_api |= other.content_api
+        self.records += other.records
+        if other.max_time is not None and (self.max_time is None or other.max_time > self.max_time):
+            self.max_time = other.max_time
+        self.rejected = sorted(self.rejected + other.rejected, key=RejectedRecord.sort_key)
+        self.notes |= other.notes
+        self.conversions.merge_in(other.conversions)
+
+    def copy(self) -> CampaignAccumulator:
+        """An independent copy."""
+        out = CampaignAccumulator(self.campaign, self.recipients)
+        out.messages = {k: s.copy() for k, s in self.messages.items()}
+        out.campaign_level = set(self.campaign_level)
+        out.ignored_ids = set(self.ignored_ids)
+        out.timeline = dict(self.timeline)
+        out.unsubscribes = set(self.unsubscribes)
+        out.content_api = set(self.content_api)
+        out.records = self.records
+        out.max_time = self.max_time
+        out.rejected = list(self.rejected)
+        out.notes = set(self.notes)
+        out.conversions = self.conversions.copy()
+        return out
+
+    def state_key(self) -> tuple[Any, ...]:
+        """An order-free value of the whole state: equal for equal folds."""
+        return (
+            self.campaign,
+            tuple(sorted((k, s.key()) for k, s in self.messages.items())),
+            frozenset(self.campaign_level),
+            frozenset(self.ignored_ids),
+            tuple(sorted(self.timeline.items())),
+            frozenset(self.unsubscribes),
+            frozenset(self.content_api),
+            self.records,
+            self.max_time,
+            tuple(sorted(r.sort_key() for r in self.rejected)),
+            frozenset(self.notes),
+            self.conversions.state_key(),
+        )
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, CampaignAccumulator):
+            return NotImplemented
+        return self.state_key() == other.state_key()
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {name: getattr(self, name) for name in CampaignAccumulator.__slots__}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        for name, value in state.items():
+            setattr(self, name, value)
+
+    def __repr__(self) -> str:
+        return (
+            f"CampaignAccumulator(campaign={self.campaign.id!r}, messages={len(self.messages)}, "
+            f"records={self.records})"
+        )
+
+    # ----------------------------------------------------------------- reporting
+
+    def report(
+        self,
+        as_of: dt.datetime | None = None,
+        *,
+        attribution: str = "view_through",
+        date_range: tuple[dt.date, dt.date] | None = None,
+    ) -> Report:
+        """The report of this campaign alone, with the conversions added to it."""
+        run = RunAccumulator([self], self.conversions)
+        return run.reports(as_of=as_of, attribution=attribution, date_range=date_range)[0]
+
+
+def _post(state: MessageState, t: int) -> None:
+    pm = state.post_min
+    if pm is None or t < pm:
+        state.post_min = t
+
+
+def _add(state: MessageState, slot: str, record: tuple[Any, ...]) -> None:
+    current = getattr(state, slot)
+    if current is None:
+        setattr(state, slot, [record])
+    else:
+        current.append(record)
+
+
+def _send_failed_reason(extras: Extras) -> str:
+    code, error_code, reason = extras[0], extras[1], extras[2]
+    if code is not None and code != 200:
+        return f"http_{code}"
+    if error_code:
+        from .taxonomy import normalize_code
+
+        return normalize_code(error_code)
+    if reason:
+        return str(reason)
+    return "send_failed"
+
+
+def _recipient_map(
+    recipients: Mapping[str, Recipient] | Iterable[Recipient] | None,
+) -> dict[str, Recipient] | None:
+    if recipients is None:
+        return None
+    if isinstance(recipients, Mapping):
+        return dict(recipients)
+    out: dict[str, Recipient] = {}
+    for r in recipients:
+        kept = out.get(r.user_id)
+        if kept is None or _recipient_canonical(r) < _recipient_canonical(kept):
+            out[r.user_id] = r  # FORMATS.md: a repeated user_id keeps the row sorting first
+    return out
+
+
+def _recipient_canonical(r: Recipient) -> str:
+    from .canonical import json_key
+
+    return json_key({k: v for k, v in (
+        ("user_id", r.user_id), ("mobile_number", r.mobile_number), ("locale", r.locale),
+        ("variation", r.variation), ("timezone", r.timezone),
+        ("group", r.group.value if r.group else None),
+    ) if v is not None})
+
+
+# --------------------------------------------------------------------------- conversions
+
+# A stored conversion: (time, name, revenue, properties, event_id, digest)
+ConversionRecord = tuple[int, str, Optional[Decimal], Any, Optional[str], bytes]
+
+
+class ConversionPool:
+    """The run's conversions, per user, deduplicated (D-10; identity = ``event_id``).
+
+    >>> pool = ConversionPool()
+    >>> len(pool)
+    0
+    """
+
+    __slots__ = ("by_user", "max_time", "rejected", "records")
+
+    def __init__(self) -> None:
+        self.by_user: dict[str, list[ConversionRecord]] = {}
+        self.records = 0
+        self.max_time: int | None = None
+        self.rejected: list[RejectedRecord] = []
+
+    def __len__(self) -> int:
+        return sum(len(v) for v in self.by_user.values())
+
+    def add(self, event: ConversionEvent) -> None:
+        """Fold one conversion."""
+        self.fold(
+            event.user_id,
+            event.name,
+            to_us(event.time),
+            event.revenue,
+            event.properties,
+            event.event_id,
+        )
+
+    def fold(
+        self,
+        user_id: str,
+        name: str,
+        t: int,
+        revenue: Decimal | None,
+        properties: Any,
+        event_id: str | None,
+    ) -> None:
+        """Fold one conversion given as plain values."""
+        self.records += 1
+        if self.max_time is None or t > self.max_time:
+            self.max_time = t
+        key = canonical_conversion(
+            user_id, name, t, event_id=event_id, revenue=revenue, properties=properties or None
+        )
+        pair = record_pair(event_id, key)
+        digest = pair
+        records = self.by_user.get(user_id)
+        if records is None:
+            self.by_user[user_id] = [(t, name, revenue, properties or None, event_id, digest)]
+            return
+        for rec in records:
+            if rec[5] == digest:
+                return  # D-10
+        records.append((t, name, revenue, properties or None, event_id, digest))
+
+    def merge_in(self, other: ConversionPool) -> None:
+        """Absorb ``other`` (in place)."""
+        for user, recs in other.by_user.items():
+            mine = self.by_user.get(user)
+            if mine is None:
+                self.by_user[user] = list(recs)
+                continue
+            seen = {r[5] for r in mine}
+            mine.extend(r for r in recs if r[5] not in seen)
+        self.records += other.records
+        if other.max_time is not None and (self.max_time is None or other.max_time > self.max_time):
+            self.max_time = other.max_time
+        self.rejected = sorted(self.rejected + other.rejected, key=RejectedRecord.sort_key)
+
+    def merge(self, other: ConversionPool) -> ConversionPool:
+        """A new pool holding both."""
+        out = self.copy()
+        out.merge_in(other)
+        return out
+
+    def copy(self) -> ConversionPool:
+        out = ConversionPool()
+        out.by_user = {u: list(r) for u, r in self.by_user.items()}
+        out.records = self.records
+        out.max_time = self.max_time
+        out.rejected = list(self.rejected)
+        return out
+
+    def drop_users(self, keep: set[str]) -> int:
+        """Forget the conversions of users outside ``keep``; returns how many were dropped."""
+        dropped = 0
+        for user in [u for u in self.by_user if u not in keep]:
+            dropped += len(self.by_user.pop(user))
+        return dropped
+
+    def distinct(self) -> int:
+        return sum(len(v) for v in self.by_user.values())
+
+    def pairs(self) -> Iterable[bytes]:
+        for recs in self.by_user.values():
+            for r in recs:
+                yield r[5]
+
+    def state_key(self) -> tuple[Any, ...]:
+        return (
+            tuple(sorted((u, tuple(sorted(r[5] for r in recs))) for u, recs in self.by_user.items())),
+            self.records,
+            self.max_time,
+            tuple(sorted(r.sort_key() for r in self.rejected)),
+        )
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {name: getattr(self, name) for name in ConversionPool.__slots__}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        for name, value in state.items():
+            setattr(self, name, value)
+
+
+# --------------------------------------------------------------------------- runs
+
+
+class RunAccumulator:
+    """The campaigns of one run and the conversions they share (A-6, X-8)."""
+
+    def __init__(
+        self,
+        campaigns: Iterable[CampaignAccumulator],
+        conversions: ConversionPool | None = None,
+        *,
+        shared_rejected: Iterable[RejectedRecord] = (),
+        dropped_conversions: int = 0,
+    ) -> None:
+        self.campaigns = list(campaigns)
+        ids = [c.campaign.id for c in self.campaigns]
+        dupes = sorted({i for i in ids if ids.count(i) > 1})
+        if dupes:
+            from .errors import ConfigurationError
+
+            raise ConfigurationError(f"campaign '{dupes[0]}' appears twice in one run")
+        pool = ConversionPool() if conversions is None else conversions.copy()
+        for acc in self.campaigns:
+            if acc.conversions is not conversions:
+                pool.merge_in(acc.conversions)
+        self.conversions = pool
+        self.shared_rejected = list(shared_rejected)
+        self.dropped_conversions = dropped_conversions
+
+    def reports(
+        self,
+        as_of: dt.datetime | None = None,
+        *,
+        attribution: str = "view_through",
+        date_range: tuple[dt.date, dt.date] | None = None,
+    ) -> list[Report]:
+        """One report per campaign, in the order given."""
+        from ._build import build_reports
+
+        return build_reports(self, as_of=as_of, attribution=attribution, date_range=date_range)
+
+
+def count_distinct_ids(pair_sources: Iterable[bytes]) -> tuple[int, int]:
+    """(distinct records with an identity, distinct identities) over packed pair lists."""
+    with_id = 0
+    ids: set[bytes] = set()
+    for pairs in pair_sources:
+        for i in range(0, len(pairs), PAIR):
+            ident = pairs[i : i + 8]
+            if ident != NO_ID:
+                with_id += 1
+                ids.add(ident)
+    return with_id, len(ids)
+
+
+__all__ += ["count_distinct_ids", "merge_pairs"]

@@ -1,0 +1,139 @@
+"""Delivery (D-1..D-12, X-1, X-2) and engagement (K-1..K-3, R-1, R-5)."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+from ..report import DeliverySection, EngagementSection, TimeToDeliver
+from .rates import rate
+from .views import MessageView, Outcome
+
+__all__ = ["delivery_section", "engagement_section", "nearest_rank", "time_to_deliver"]
+
+
+def nearest_rank(sorted_values: Sequence[int], q: float) -> int:
+    """X-2: the ⌈q·n⌉-th smallest value of a non-empty sorted sequence."""
+    n = len(sorted_values)
+    index = max(1, math.ceil(q * n))
+    return sorted_values[min(index, n) - 1]
+
+
+def time_to_deliver(
+    views: Sequence[MessageView], as_of: int, validity_us: int
+) -> TimeToDeliver:
+    """X-2: median, p90, p99 of earliest receipt − send over Delivered messages, and
+    the share of Sent messages still in transit and younger than the validity period."""
+    durations = sorted(
+        v.receipt_us - v.send_us  # type: ignore[operator]
+        for v in views
+        if v.outcome == Outcome.DELIVERED
+    )
+    sent = 0
+    young = 0
+    for v in views:
+        if v.sent:
+            sent += 1
+            if v.outcome == Outcome.IN_TRANSIT and as_of - v.send_us < validity_us:  # type: ignore[operator]
+                young += 1
+    if not durations:
+        return TimeToDeliver(median_s=None, p90_s=None, p99_s=None, young_share=rate(young, sent))
+    return TimeToDeliver(
+        median_s=nearest_rank(durations, 0.5) / 1e6,
+        p90_s=nearest_rank(durations, 0.9) / 1e6,
+        p99_s=nearest_rank(durations, 0.99) / 1e6,
+        young_share=rate(young, sent),
+    )
+
+
+def delivery_section(
+    views: Sequence[MessageView],
+    *,
+    delivery_tracked: bool,
+    as_of: int,
+    validity_us: int,
+) -> DeliverySection:
+    """D-1..D-9, X-1: counts in messages, unique users, rates over their denominators."""
+    attempted = sent = failed = delivered = sms = failed_deliver = in_transit = 0
+    segments = 0
+    sent_users: set[str] = set()
+    delivered_users: set[str] = set()
+    for v in views:
+        if not v.attempted:
+            continue
+        attempted += 1
+        if v.sent:
+            sent += 1
+            sent_users.add(v.user_id)
+            segments += v.segments
+            outcome = v.outcome
+            if outcome == Outcome.DELIVERED:
+                delivered += 1
+                delivered_users.add(v.user_id)
+            elif outcome == Outcome.IN_TRANSIT:
+                in_transit += 1
+            elif outcome == Outcome.FAILED:
+                failed_deliver += 1
+            elif outcome == Outcome.SENT_AS_SMS:
+                sms += 1
+        elif v.failed_to_send:
+            failed += 1
+    awaiting = attempted - sent - failed  # D-4: Attempted = Sent + Failed + Awaiting
+    tracked = delivery_tracked
+    return DeliverySection(
+        attempted=attempted,
+        sent=sent,
+        failed_to_send=failed,
+        awaiting_response=awaiting,
+        delivered=delivered if tracked else None,
+        sent_as_sms=sms if tracked else None,
+        failed_to_deliver=failed_deliver if tracked else None,
+        in_transit=in_transit if tracked else None,
+        sent_rate=rate(sent, attempted),
+        delivered_rate=rate(delivered, sent) if tracked else None,
+        failed_rate=rate(failed, attempted),
+        unique_sent_users=len(sent_users),
+        unique_delivered_users=len(delivered_users) if tracked else None,
+        total_segments=segments,
+        time_to_deliver=time_to_deliver(views, as_of, validity_us)
+        if tracked
+        else TimeToDeliver(),
+    )
+
+
+def engagement_section(
+    views: Sequence[MessageView], *, delivery_tracked: bool, click_tracking: bool
+) -> EngagementSection:
+    """K-1..K-3, R-1, R-5: clicks of Sent messages (Sent as SMS included)."""
+    if not click_tracking:  # CH-3
+        return EngagementSection(
+            total_clicks=None,
+            unique_clickers=None,
+            expired_clicks=None,
+            ctr=None,
+            click_to_delivered_rate=None,
+        )
+    total = unique = expired = 0
+    sent = delivered = delivered_clicked = 0
+    for v in views:
+        if not v.sent:
+            continue
+        sent += 1
+        expired += v.expired_clicks
+        if v.clicks:
+            total += len(v.clicks)
+            unique += 1
+        if v.outcome == Outcome.DELIVERED:
+            delivered += 1
+            if v.clicks:
+                delivered_clicked += 1
+    base = delivered if delivery_tracked else sent
+    return EngagementSection(
+        total_clicks=total,
+        unique_clickers=unique,
+        expired_clicks=expired,
+        ctr=rate(total, base),  # R-1
+        click_to_delivered_rate=rate(delivered_clicked, delivered)  # R-5
+        if delivery_tracked
+        else None,
+    )

@@ -1,0 +1,153 @@
+"""The error breakdown (E-1..E-4) with the normalised taxonomy (X-4)."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+
+from ..report import (
+    ContentApiRow,
+    ErrorsSection,
+    FailedToDeliverRow,
+    FailedToSendRow,
+    PersonalizationSection,
+    RemovedRow,
+)
+from ..taxonomy import classify_error, classify_failure, normalize_code
+from .rates import rate
+from .views import MessageView, Outcome
+
+__all__ = ["PERSONALIZATION_CATEGORIES", "errors_section", "outcome_reason"]
+
+#: E-2: the personalization categories, every one listed.
+PERSONALIZATION_CATEGORIES = (
+    "user_attribute",
+    "event_attribute",
+    "campaign_attribute",
+    "undefined",
+    "other",
+)
+
+
+def _send_row_class(kind: str, reason_key: str, error_code: str | None,
+                    reason: str | None) -> tuple[str | None, bool | None]:
+    if kind in ("personalization_failed", "skipped"):
+        return None, None
+    if reason_key.startswith("http_"):
+        cls = classify_error(reason_key)
+    else:
+        cls = classify_failure(error_code, reason)
+    return cls.category.value, cls.transient
+
+
+def outcome_reason(event: tuple[int, str, str | None, str | None, str | None, bytes]) -> str:
+    """E-3 / FORMATS.md: the prefixed code, else the reason text, else the type."""
+    _, type_, _, reason, error_code, _ = event
+    if error_code:
+        return normalize_code(error_code)
+    if reason:
+        return reason
+    return type_
+
+
+def errors_section(
+    views: Sequence[MessageView],
+    *,
+    delivery_tracked: bool,
+    connector: bool,
+    content_api: Iterable[tuple[int, int | None, bytes]],
+    as_of: int,
+) -> ErrorsSection:
+    """E-1..E-4 as of the report's instant."""
+    events: Counter[str] = Counter()
+    messages: Counter[str] = Counter()
+    classes: dict[str, tuple[str | None, bool | None]] = {}
+    pers_messages = 0
+    pers_categories: Counter[str] = Counter()
+    fc_users: set[str] = set()
+    ctrl_users: set[str] = set()
+    deliver: Counter[str] = Counter()
+    deliver_class: dict[str, tuple[str | None, bool | None]] = {}
+    sent = 0
+    for v in views:
+        if v.fc_removed and not v.attempted:
+            fc_users.add(v.user_id)
+        if v.ctrl_removed and not v.attempted:
+            ctrl_users.add(v.user_id)
+        if v.failed_to_send:
+            seen: set[str] = set()
+            cats: set[str] = set()
+            for t, kind, key, pcat, error_code, reason, _ in v.fails:
+                events[key] += 1
+                if key not in seen:
+                    seen.add(key)
+                    messages[key] += 1
+                if key not in classes:
+                    classes[key] = _send_row_class(kind, key, error_code, reason)
+                if kind == "personalization_failed":
+                    cats.add(pcat or "undefined")
+            if cats:  # E-2: once in total, once per category
+                pers_messages += 1
+                for c in cats:
+                    pers_categories[c] += 1
+        if v.sent:
+            sent += 1
+            outcome = v.outcome
+            if outcome == Outcome.FAILED:
+                ev = v.outcome_event
+                assert ev is not None
+                key = outcome_reason(ev)
+                deliver[key] += 1
+                if key not in deliver_class:
+                    cls = classify_failure(ev[4], ev[3])
+                    deliver_class[key] = (cls.category.value, cls.transient)
+            elif outcome in (Outcome.IN_TRANSIT, Outcome.SENT_AS_SMS, Outcome.PENDING):
+                deliver[outcome] += 1
+                deliver_class[outcome] = (None, None)
+    failed_rows = tuple(
+        FailedToSendRow(
+            reason=key,
+            events=events[key],
+            messages=messages[key],
+            category=classes[key][0],
+            transient=classes[key][1],
+        )
+        for key in sorted(events, key=lambda k: (-messages[k], -events[k], k))
+    )
+    removed = (
+        RemovedRow(reason="fc_removed", users=len(fc_users)),
+        RemovedRow(reason="control_removed", users=len(ctrl_users)),
+    )
+    personalization = PersonalizationSection(
+        unique_messages=pers_messages,
+        by_category={c: pers_categories.get(c, 0) for c in PERSONALIZATION_CATEGORIES},
+    )
+    deliver_rows: tuple[FailedToDeliverRow, ...] | None
+    if connector:
+        deliver_rows = None
+    else:
+        deliver_rows = tuple(
+            FailedToDeliverRow(
+                reason=key,
+                messages=deliver[key],
+                share=rate(deliver[key], sent),
+                category=deliver_class[key][0],
+                transient=deliver_class[key][1],
+            )
+            for key in sorted(deliver, key=lambda k: (-deliver[k], k))
+        )
+    by_status: defaultdict[int | None, int] = defaultdict(int)
+    for t, status, _ in content_api:
+        if t <= as_of:
+            by_status[status] += 1
+    content_rows = tuple(
+        ContentApiRow(status_code=s, count=by_status[s])
+        for s in sorted(by_status, key=lambda s: (s is None, s or 0))
+    )
+    return ErrorsSection(
+        failed_to_send=failed_rows,
+        removed=removed,
+        personalization=personalization,
+        failed_to_deliver=deliver_rows,
+        content_api=content_rows,
+    )

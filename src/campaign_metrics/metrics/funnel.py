@@ -1,0 +1,109 @@
+"""The delivery funnel (F-1..F-5), in users."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+
+from ..model import Recipient
+from ..phone import valid_mobile_e164
+from ..report import FunnelStage
+from .views import MessageView, Outcome
+
+__all__ = ["funnel_section"]
+
+
+def _stages(
+    names: Sequence[str], counts: Sequence[int | None], first_removed: int | None
+) -> tuple[FunnelStage, ...]:
+    out = []
+    previous: int | None = None
+    for i, (name, users) in enumerate(zip(names, counts)):
+        if i == 0:
+            removed = first_removed if users is not None else None
+        elif users is None or previous is None:
+            removed = None
+        else:
+            removed = previous - users
+        out.append(FunnelStage(stage=name, users=users, removed=removed))
+        previous = users
+    return tuple(out)
+
+
+def funnel_section(
+    views: Sequence[MessageView],
+    recipients: Mapping[str, Recipient] | None,
+    *,
+    connector: bool,
+    delivery_tracked: bool,
+    default_region: str | None,
+) -> tuple[tuple[FunnelStage, ...], int]:
+    """F-1..F-3: the funnel stages and ``data_quality.sent_outside_funnel``.
+
+    Each stage is the previous stage's users that pass its own condition. A user leaves
+    the capping (or personalization) stage only when they have messages and every one
+    of them was removed there or at an earlier stage.
+    """
+    by_user: defaultdict[str, list[MessageView]] = defaultdict(list)
+    for v in views:
+        by_user[v.user_id].append(v)
+
+    def capped(user: str) -> bool:  # F-5: fc_removed events only
+        msgs = by_user.get(user)
+        return bool(msgs) and all(m.fc_removed and not m.attempted for m in msgs)
+
+    def personalization_removed(user: str) -> bool:
+        msgs = by_user.get(user)
+        if not msgs:
+            return False
+        return all(
+            (m.fc_removed and not m.attempted)
+            or (
+                m.failed_to_send
+                and any(f[1] == "personalization_failed" for f in m.fails)
+            )
+            for m in msgs
+        )
+
+    sent_users = {v.user_id for v in views if v.sent}
+    delivered_users = {v.user_id for v in views if v.outcome == Outcome.DELIVERED}
+
+    if connector:
+        names = ["users_in_segment", "after_fc_removal", "after_personalization_removal", "sent"]
+        if recipients is None:
+            stages = _stages(names, [None, None, None, len(sent_users)], None)
+            return stages, 0
+        segment = set(recipients)
+        after_fc = {u for u in segment if not capped(u)}
+        after_pers = {u for u in after_fc if not personalization_removed(u)}
+        sent_in = sent_users & after_pers
+        stages = _stages(
+            names, [len(segment), len(after_fc), len(after_pers), len(sent_in)], 0
+        )
+        return stages, len(sent_users - after_pers)
+
+    names = ["valid_mobile_numbers", "after_fc_removal", "after_duplicate_removal", "sent"]
+    if delivery_tracked:
+        names.append("delivered")  # CH-2: a sent-only funnel ends at Sent
+    if recipients is None:
+        counts: list[int | None] = [None, None, None, len(sent_users)]
+        if delivery_tracked:
+            counts.append(len(delivered_users & sent_users))
+        return _stages(names, counts, None), 0
+    valid: dict[str, str] = {}
+    for user, r in recipients.items():
+        e164 = valid_mobile_e164(r.mobile_number, default_region)  # F-4
+        if e164 is not None:
+            valid[user] = e164
+    after_fc = {u for u in valid if not capped(u)}
+    # F-4: duplicates on the E.164 form; the user whose id sorts first is kept
+    keeper: dict[str, str] = {}
+    for user in sorted(after_fc):
+        keeper.setdefault(valid[user], user)
+    after_dup = set(keeper.values())
+    sent_in = sent_users & after_dup
+    counts = [len(valid), len(after_fc), len(after_dup), len(sent_in)]
+    if delivery_tracked:
+        counts.append(len(delivered_users & sent_in))
+    stages = _stages(names, counts, len(recipients) - len(valid))
+    return stages, len(sent_users - after_dup)

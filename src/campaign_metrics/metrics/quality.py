@@ -1,0 +1,136 @@
+"""The ``data_quality`` section (D-10..D-12, F-3, CH-2, O-6) and run-wide warnings (X-8)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
+
+from ..report import DataQuality, RejectedRow
+from .views import MessageView
+
+if TYPE_CHECKING:
+    from ..engine import CampaignAccumulator, RunAccumulator
+
+__all__ = ["data_quality_section", "overlap_warnings"]
+
+_EXAMPLES = 3
+
+
+def _examples(items: Iterable[str]) -> str:
+    chosen = sorted(set(items))[:_EXAMPLES]
+    return ", ".join(chosen)
+
+
+def data_quality_section(
+    acc: CampaignAccumulator,
+    views: Sequence[MessageView],
+    *,
+    run: RunAccumulator,
+    sent_outside_funnel: int,
+    extra_warnings: Sequence[str],
+) -> DataQuality:
+    """What the data got wrong, counted; nothing dropped silently."""
+    from ..engine import count_distinct_ids
+    from ..phone import mask_numbers_in_text
+
+    pool = run.conversions
+    # D-10: per identity, duplicates = records − distinct contents and
+    # id_conflicts = distinct contents − 1, over every record read
+    sources: list[bytes] = [s.pairs for s in acc.messages.values()]
+    sources.append(b"".join(sorted(acc.campaign_level)))
+    distinct = sum(len(p) for p in sources) // 16
+    with_id, ids = count_distinct_ids(sources)
+    pool_pairs = b"".join(pool.pairs())
+    pool_with_id, pool_ids = count_distinct_ids([pool_pairs])
+    duplicates = (acc.records - distinct) + (pool.records - len(pool_pairs) // 16)
+    id_conflicts = (with_id - ids) + (pool_with_id - pool_ids)
+
+    delivery_conflicts = send_conflicts = without_send = before_send = 0
+    over_segments: list[str] = []
+    max_segments = acc.campaign.max_segments
+    for v in views:
+        if v.delivery_conflict:
+            delivery_conflicts += 1
+        if v.send_conflict:
+            send_conflicts += 1
+        if v.receipt_without_send:
+            without_send += 1
+        if v.receipt_before_send:
+            before_send += 1
+        if max_segments is not None and v.sent and v.segments > max_segments:
+            over_segments.append(v.user_id)
+    warnings = [*extra_warnings, *acc.notes]
+    if over_segments:  # O-6: one line per kind, a count and a few examples
+        warnings.append(
+            f"{len(over_segments)} sent messages have more than max_segments={max_segments} "
+            f"segments (O-6), e.g. users {_examples(over_segments)}"
+        )
+    if run.dropped_conversions:
+        warnings.append(
+            f"{run.dropped_conversions} conversions belong to users no campaign of the run "
+            "reached; they were counted and not kept (A-6)"
+        )
+    rejected = sorted(
+        [*acc.rejected, *pool.rejected, *run.shared_rejected], key=lambda r: r.sort_key()
+    )
+    seen = set()
+    rows = []
+    for r in rejected:
+        if r.sort_key() in seen:
+            continue
+        seen.add(r.sort_key())
+        rows.append(
+            RejectedRow(
+                file=r.file, line=r.line, field=r.field, reason=mask_numbers_in_text(r.reason)
+            )
+        )
+    return DataQuality(
+        rejected=tuple(rows),
+        duplicates=duplicates,
+        id_conflicts=id_conflicts,
+        delivery_conflicts=delivery_conflicts,
+        send_conflicts=send_conflicts,
+        receipts_without_send=without_send,
+        receipt_before_send=before_send,
+        sent_outside_funnel=sent_outside_funnel,
+        ignored_events=len(acc.ignored_ids),
+        warnings=tuple(sorted(mask_numbers_in_text(w) for w in warnings)),
+    )
+
+
+def overlap_warnings(
+    campaigns: Sequence[CampaignAccumulator], views: Sequence[Sequence[MessageView]]
+) -> dict[str, list[str]]:
+    """X-8: campaigns with the same primary-goal event sent to the same user closer
+    together than the smaller of their windows. One line per pair of campaigns."""
+    out: dict[str, list[str]] = {}
+    sends: list[dict[str, list[int]]] = []
+    for v_list in views:
+        per_user: dict[str, list[int]] = {}
+        for v in v_list:
+            if v.sent and v.send_us is not None:
+                per_user.setdefault(v.user_id, []).append(v.send_us)
+        sends.append(per_user)
+    for i in range(len(campaigns)):
+        for j in range(i + 1, len(campaigns)):
+            a, b = campaigns[i].campaign, campaigns[j].campaign
+            pa, pb = a.primary_goal, b.primary_goal
+            if pa is None or pb is None or pa.event != pb.event:
+                continue
+            limit = min(a.window_us, b.window_us)
+            users = 0
+            sa, sb = sends[i], sends[j]
+            for user in sa.keys() & sb.keys():
+                if any(abs(x - y) < limit for x in sa[user] for y in sb[user]):
+                    users += 1
+            if users:
+                first, second = sorted((a.id, b.id))
+                hours = min(a.attribution_window_hours, b.attribution_window_hours)
+                line = (
+                    f"campaigns '{first}' and '{second}' share the primary-goal event "
+                    f"'{pa.event}' and reached {users} users less than {hours} hours apart: "
+                    "their conversions can be claimed by both; consider shorter windows (X-8)"
+                )
+                out.setdefault(a.id, []).append(line)
+                out.setdefault(b.id, []).append(line)
+    return out

@@ -1,0 +1,56 @@
+"""The timeline (T-2): instants in the app's zone and the duration of each step."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from ..model import Campaign, DeliveryType
+from ..report import Timeline
+from ..timezones import from_us
+from .views import MessageView
+
+__all__ = ["timeline_section"]
+
+
+def timeline_section(
+    timeline: Mapping[str, int],
+    views: Sequence[MessageView],
+    campaign: Campaign,
+    as_of: int | None,
+) -> Timeline:
+    """T-2: the earliest of each step, the latest send; active campaigns have only the
+    first and last send."""
+    zone = campaign.zone
+
+    def at(name: str) -> int | None:
+        if campaign.delivery_type is DeliveryType.ACTIVE:
+            return None
+        t = timeline.get(name)
+        return t if t is not None and (as_of is None or t <= as_of) else None
+
+    started = at("segmentation_started")
+    completed = at("segmentation_completed")
+    ready = at("campaign_ready")
+    sends = [v.send_us for v in views if v.sent and v.send_us is not None]
+    first = min(sends) if sends else None
+    last = max(sends) if sends else None
+
+    def span(a: int | None, b: int | None) -> float | None:
+        return None if a is None or b is None else (b - a) / 1e6
+
+    def text(t: int | None) -> str | None:
+        return None if t is None else from_us(t, zone).isoformat()
+
+    return Timeline(
+        segmentation_started=text(started),
+        segmentation_completed=text(completed),
+        campaign_ready=text(ready),
+        first_sent=text(first),
+        last_sent=text(last),
+        durations_s={
+            "segmentation": span(started, completed),
+            "preparation": span(completed, ready),
+            "to_first_send": span(ready, first),
+            "sending": span(first, last),
+        },
+    )

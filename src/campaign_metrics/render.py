@@ -1,0 +1,246 @@
+"""Renderers that read a :class:`Report` (never the engine's state).
+
+``render_terminal`` prints the readable terminal report with rich (the ``cli`` extra);
+``report_text`` gives the same content as plain text, and ``report_html`` a small HTML
+table for notebooks.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import IO, Any
+
+from .report import Report
+
+__all__ = ["fmt", "render_terminal", "report_blocks", "report_html", "report_text"]
+
+Block = tuple[str, list[str], list[list[str]]]
+
+
+def fmt(value: Any, *, pct: bool = False, money: bool = False) -> str:
+    """A cell: ``—`` for null, rates to one decimal with ``%``, money to cents."""
+    if value is None:
+        return "—"
+    if pct:
+        return f"{value:.1f} %"
+    if money or isinstance(value, Decimal):
+        return f"{Decimal(value):,.2f}"
+    if isinstance(value, float):
+        return f"{value:,.1f}"
+    if isinstance(value, int) and not isinstance(value, bool):
+        return f"{value:,}"
+    return str(value)
+
+
+def _share(part: int | None, whole: int | None) -> str:
+    from .metrics.rates import rate
+
+    if part is None or whole is None:
+        return "—"
+    return fmt(rate(part, whole), pct=True)
+
+
+def report_blocks(r: Report) -> list[Block]:
+    """The report as titled tables of text cells (shared by every renderer)."""
+    blocks: list[Block] = []
+    d = r.delivery
+    if r.funnel:
+        blocks.append(
+            (
+                "Funnel (users)",
+                ["stage", "users", "removed"],
+                [[s.stage, fmt(s.users), fmt(s.removed)] for s in r.funnel],
+            )
+        )
+    rows = [
+        ["Attempted", fmt(d.attempted), ""],
+        ["Sent", fmt(d.sent), _share(d.sent, d.attempted) + " of attempted"],
+        ["Failed to send", fmt(d.failed_to_send), _share(d.failed_to_send, d.attempted)
+         + " of attempted"],
+        ["Awaiting response", fmt(d.awaiting_response), ""],
+    ]
+    if d.delivered is not None:
+        rows += [
+            ["  Delivered", fmt(d.delivered), _share(d.delivered, d.sent) + " of sent"],
+            ["  Sent as SMS", fmt(d.sent_as_sms), _share(d.sent_as_sms, d.sent) + " of sent"],
+            ["  Failed to deliver", fmt(d.failed_to_deliver),
+             _share(d.failed_to_deliver, d.sent) + " of sent"],
+            ["  In transit", fmt(d.in_transit), _share(d.in_transit, d.sent) + " of sent"],
+        ]
+    else:
+        rows.append(["  Delivery", "not tracked", "sent-only campaign"])
+    rows.append(["Total segments", fmt(d.total_segments), ""])
+    ttd = d.time_to_deliver
+    if ttd.median_s is not None:
+        rows.append(
+            [
+                "Time to deliver",
+                f"median {fmt(ttd.median_s)} s",
+                f"p90 {fmt(ttd.p90_s)} s, p99 {fmt(ttd.p99_s)} s",
+            ]
+        )
+    blocks.append(("Delivery (messages; the outcomes add up to Sent)", ["", "count", "share"],
+                   rows))
+    e = r.engagement
+    if e.total_clicks is not None:
+        blocks.append(
+            (
+                "Engagement",
+                ["", "value"],
+                [
+                    ["Total clicks", fmt(e.total_clicks)],
+                    ["Unique clickers", fmt(e.unique_clickers)],
+                    ["Expired clicks", fmt(e.expired_clicks)],
+                    ["CTR", fmt(e.ctr, pct=True)],
+                    ["Click-to-delivered rate", fmt(e.click_to_delivered_rate, pct=True)],
+                ],
+            )
+        )
+    c = r.conversion
+    if c.view_through.converted_users is not None:
+        conv_rows = []
+        for name in ("view_through", "click_through", "in_session"):
+            a = c.for_type(name)
+            if a.converted_users is None:
+                continue
+            conv_rows.append(
+                [
+                    name.replace("_", "-"),
+                    fmt(a.converted_users),
+                    fmt(a.conversion_events),
+                    fmt(a.cvr, pct=True),
+                    fmt(a.revenue, money=True),
+                    fmt(a.average_order_value, money=True),
+                    fmt(a.average_revenue_per_user, money=True),
+                ]
+            )
+        blocks.append(
+            (
+                f"Conversions (window {r.parameters.attribution_window_hours} h)",
+                ["attribution", "converted", "events", "CVR", "revenue", "AOV", "ARPU"],
+                conv_rows,
+            )
+        )
+        if c.direct_orders is not None:
+            blocks.append(
+                (
+                    "Direct and assisted (primary goal)",
+                    ["", "orders", "revenue"],
+                    [
+                        ["Direct (in-session)", fmt(c.direct_orders), fmt(c.direct_revenue)],
+                        ["Assisted", fmt(c.assisted_orders), fmt(c.assisted_revenue)],
+                    ],
+                )
+            )
+    err = r.errors
+    if err.failed_to_send:
+        blocks.append(
+            (
+                "Failed to send, by reason",
+                ["reason", "messages", "events", "category"],
+                [
+                    [row.reason, fmt(row.messages), fmt(row.events), fmt(row.category)]
+                    for row in err.failed_to_send
+                ],
+            )
+        )
+    if err.failed_to_deliver:
+        blocks.append(
+            (
+                "Not delivered, by reason",
+                ["reason", "messages", "share of sent", "category"],
+                [
+                    [row.reason, fmt(row.messages), fmt(row.share, pct=True), fmt(row.category)]
+                    for row in err.failed_to_deliver
+                ],
+            )
+        )
+    removed = [row for row in err.removed if row.users]
+    if removed:
+        blocks.append(
+            ("Removed (users)", ["reason", "users"],
+             [[row.reason, fmt(row.users)] for row in removed])
+        )
+    q = r.data_quality
+    quality_rows = [
+        [name.replace("_", " "), fmt(getattr(q, name))]
+        for name in (
+            "duplicates",
+            "id_conflicts",
+            "delivery_conflicts",
+            "send_conflicts",
+            "receipts_without_send",
+            "receipt_before_send",
+            "sent_outside_funnel",
+            "ignored_events",
+        )
+        if getattr(q, name)
+    ]
+    if q.rejected:
+        quality_rows.insert(0, ["rejected records", fmt(len(q.rejected))])
+    quality_rows += [["warning", w] for w in q.warnings]
+    if quality_rows:
+        blocks.append(("Data quality", ["", ""], quality_rows))
+    return blocks
+
+
+def _title(r: Report) -> str:
+    return f"{r.name} ({r.campaign_id}, {r.channel}) as of {r.as_of or '—'}"
+
+
+def report_text(reports: Sequence[Report]) -> str:
+    """Every report as plain text tables."""
+    out: list[str] = []
+    for r in reports:
+        out.append(_title(r))
+        out.append("=" * len(_title(r)))
+        for title, header, rows in report_blocks(r):
+            out.append("")
+            out.append(title)
+            table = [header, *rows]
+            widths = [max(len(row[i]) for row in table) for i in range(len(header))]
+            for j, row in enumerate(table):
+                out.append("  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row)).rstrip())
+                if j == 0:
+                    out.append("  ".join("-" * w for w in widths))
+        out.append("")
+    return "\n".join(out)
+
+
+def render_terminal(reports: Sequence[Report], file: IO[str] | None = None) -> None:
+    """Print the readable terminal report (rich when installed, plain text otherwise)."""
+    try:
+        from rich.console import Console
+        from rich.table import Table
+    except ImportError:  # the cli extra is not installed: plain text says the same
+        import sys
+
+        print(report_text(reports), file=file or sys.stdout)
+        return
+    console = Console(file=file, highlight=False)
+    for r in reports:
+        console.rule(f"[bold]{html.escape(_title(r), quote=False)}")
+        for title, header, rows in report_blocks(r):
+            table = Table(title=title, title_justify="left", show_header=any(header))
+            for i, h in enumerate(header):
+                table.add_column(h, justify="left" if i == 0 else "right")
+            for row in rows:
+                table.add_row(*row)
+            console.print(table)
+        console.print()
+
+
+def report_html(r: Report) -> str:
+    """A compact HTML rendering for notebooks (``Report._repr_html_``)."""
+    parts = [f"<h3>{html.escape(_title(r))}</h3>"]
+    for title, header, rows in report_blocks(r):
+        parts.append(f"<h4>{html.escape(title)}</h4><table>")
+        if any(header):
+            parts.append("<tr>" + "".join(f"<th>{html.escape(h)}</th>" for h in header)
+                         + "</tr>")
+        for row in rows:
+            parts.append("<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in row) + "</tr>")
+        parts.append("</table>")
+    return "".join(parts)

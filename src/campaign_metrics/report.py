@@ -1,0 +1,456 @@
+"""The immutable report: typed sections with attribute access.
+
+``Report.to_dict()`` is exactly one object of FORMATS.md's JSON report: every key is
+present (a section whose metrics are not tracked holds ``None``), counts are ``int``,
+rates unrounded ``float`` percentages or ``None``, money exact :class:`~decimal.Decimal`
+and instants ISO-8601 strings in the app's time zone. :func:`dumps` writes the JSON
+with money as exact numbers.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Mapping, Sequence
+from decimal import Decimal
+from typing import Any, Optional
+
+import attrs
+
+from .canonical import plain_decimal
+
+__all__ = [
+    "AttributionResult",
+    "Breakdowns",
+    "ContactsSection",
+    "ContentApiRow",
+    "ConversionSection",
+    "DailyRow",
+    "DataQuality",
+    "Definition",
+    "DeliverySection",
+    "EngagementSection",
+    "ErrorsSection",
+    "FailedToDeliverRow",
+    "FailedToSendRow",
+    "FunnelStage",
+    "GoalResult",
+    "LocaleVariationRow",
+    "Parameters",
+    "PersonalizationSection",
+    "RemovedRow",
+    "Report",
+    "SendModeRow",
+    "TimeToDeliver",
+    "Timeline",
+    "TimezoneSection",
+    "Uplift",
+    "dumps",
+    "to_jsonable",
+]
+
+_frozen = attrs.frozen(slots=True, kw_only=True)
+
+Rate = Optional[float]
+Count = Optional[int]
+Money = Optional[Decimal]
+
+
+@_frozen
+class Parameters:
+    """X-5: the parameters a report was computed with."""
+
+    attribution_type: str
+    attribution_window_hours: Decimal
+    as_of: Optional[str]
+    time_zone: str
+    date_range: Optional[Mapping[str, str]]
+    campaigns_in_run: tuple[str, ...]
+    versions: Mapping[str, str]
+
+
+@_frozen
+class TimeToDeliver:
+    """X-2: earliest receipt − send instant over Delivered messages (seconds)."""
+
+    median_s: Optional[float] = None
+    p90_s: Optional[float] = None
+    p99_s: Optional[float] = None
+    young_share: Rate = None
+
+
+@_frozen
+class DeliverySection:
+    """D-1..D-12, X-1, X-2."""
+
+    attempted: int
+    sent: int
+    failed_to_send: int
+    awaiting_response: int
+    delivered: Count
+    sent_as_sms: Count
+    failed_to_deliver: Count
+    in_transit: Count
+    sent_rate: Rate
+    delivered_rate: Rate
+    failed_rate: Rate
+    unique_sent_users: int
+    unique_delivered_users: Count
+    total_segments: int
+    time_to_deliver: TimeToDeliver
+
+
+@_frozen
+class EngagementSection:
+    """K-1..K-3, R-1, R-5."""
+
+    total_clicks: Count
+    unique_clickers: Count
+    expired_clicks: Count
+    ctr: Rate
+    click_to_delivered_rate: Rate
+
+
+@_frozen
+class GoalResult:
+    """A-10: one goal's conversions."""
+
+    name: str
+    primary: bool
+    total_conversions: int
+    unique_conversions: int
+    revenue: Money
+
+
+@_frozen
+class AttributionResult:
+    """A-3..A-11: conversions under one attribution type."""
+
+    converted_users: Count = None
+    conversion_events: Count = None
+    cvr: Rate = None
+    revenue: Money = None
+    average_order_value: Money = None
+    average_revenue_per_user: Money = None
+    goals: Optional[tuple[GoalResult, ...]] = None
+
+
+@_frozen
+class ConversionSection:
+    """A, X-8: every attribution type, direct and assisted, shared conversions."""
+
+    view_through: AttributionResult
+    click_through: AttributionResult
+    in_session: AttributionResult
+    direct_orders: Count
+    assisted_orders: Count
+    direct_revenue: Money
+    assisted_revenue: Money
+    shared_conversions: Count
+
+    def for_type(self, attribution_type: str) -> AttributionResult:
+        """The result of one attribution type by name."""
+        result: AttributionResult = getattr(self, attribution_type)
+        return result
+
+
+@_frozen
+class FunnelStage:
+    """F-1..F-3: one funnel stage (users)."""
+
+    stage: str
+    users: Count
+    removed: Count
+
+
+@_frozen
+class FailedToSendRow:
+    """E-1: one failed-to-send reason."""
+
+    reason: str
+    events: int
+    messages: int
+    category: Optional[str]
+    transient: Optional[bool]
+
+
+@_frozen
+class RemovedRow:
+    """E-1: users removed by frequency capping or the control group."""
+
+    reason: str
+    users: int
+
+
+@_frozen
+class PersonalizationSection:
+    """E-2."""
+
+    unique_messages: int
+    by_category: Mapping[str, int]
+
+
+@_frozen
+class FailedToDeliverRow:
+    """E-3: one failed-to-deliver reason (messages; share of Sent)."""
+
+    reason: str
+    messages: int
+    share: Rate
+    category: Optional[str]
+    transient: Optional[bool]
+
+
+@_frozen
+class ContentApiRow:
+    """E-4."""
+
+    status_code: Optional[int]
+    count: int
+
+
+@_frozen
+class ErrorsSection:
+    """E-1..E-4."""
+
+    failed_to_send: tuple[FailedToSendRow, ...]
+    removed: tuple[RemovedRow, ...]
+    personalization: PersonalizationSection
+    failed_to_deliver: Optional[tuple[FailedToDeliverRow, ...]]
+    content_api: tuple[ContentApiRow, ...]
+
+
+@_frozen
+class ContactsSection:
+    """O-1..O-3 (users)."""
+
+    delivered: Count = None
+    pending: Count = None
+    soft_bounces: Count = None
+    hard_bounces: Count = None
+    deleted: Count = None
+    unsubscribes: Count = None
+    suppressed: Count = None
+
+
+@_frozen
+class LocaleVariationRow:
+    """B-1: one (locale, variation) row; ``None`` locale is all locales."""
+
+    locale: Optional[str]
+    variation: Optional[str]
+    attempted: Count
+    sent: Count
+    failed_to_send: Count
+    delivered: Count
+    total_clicks: Count
+    unique_clickers: Count
+    converted_users: Count
+    conversion_events: Count
+    cvr: Rate
+    revenue: Money
+    goals: Optional[tuple[GoalResult, ...]]
+
+
+@_frozen
+class SendModeRow:
+    """B-3."""
+
+    mode: str
+    sent: int
+    delivered: Count
+    unique_clickers: Count
+    converted_users: Count
+
+
+@_frozen
+class TimezoneSection:
+    """B-4 (Sent messages)."""
+
+    user: int
+    default_lapsed: int
+    unknown: int
+
+
+@_frozen
+class Breakdowns:
+    """B-1, B-3, B-4."""
+
+    locale_variation: Optional[tuple[LocaleVariationRow, ...]] = None
+    send_mode: Optional[tuple[SendModeRow, ...]] = None
+    timezone: Optional[TimezoneSection] = None
+
+
+@_frozen
+class Uplift:
+    """B-2, X-3: comparisons with their statistics (see :mod:`campaign_metrics.stats`)."""
+
+    overall: Any
+    by_variation: tuple[Any, ...]
+    by_goal: tuple[Any, ...]
+
+
+@_frozen
+class DailyRow:
+    """T-1: one calendar day of the app's time zone."""
+
+    date: str
+    sent: int
+    delivered: Count
+    total_clicks: Count
+    conversion_events: Count
+    revenue: Money
+
+
+@_frozen
+class Timeline:
+    """T-2: instants in the app's zone and step durations."""
+
+    segmentation_started: Optional[str] = None
+    segmentation_completed: Optional[str] = None
+    campaign_ready: Optional[str] = None
+    first_sent: Optional[str] = None
+    last_sent: Optional[str] = None
+    durations_s: Mapping[str, Optional[float]] = attrs.field(
+        factory=lambda: {
+            "segmentation": None,
+            "preparation": None,
+            "to_first_send": None,
+            "sending": None,
+        }
+    )
+
+
+@_frozen
+class RejectedRow:
+    """A record lenient mode did not accept."""
+
+    file: str
+    line: Optional[int]
+    field: Optional[str]
+    reason: str
+
+
+@_frozen
+class DataQuality:
+    """D-10..D-12, F-3, CH-2: what the data itself got wrong, nothing dropped silently."""
+
+    rejected: tuple[RejectedRow, ...]
+    duplicates: int
+    id_conflicts: int
+    delivery_conflicts: int
+    send_conflicts: int
+    receipts_without_send: int
+    receipt_before_send: int
+    sent_outside_funnel: int
+    ignored_events: int
+    warnings: tuple[str, ...]
+
+
+@_frozen
+class Definition:
+    """X-5: how a metric is computed."""
+
+    formula: str
+    numerator: Optional[str]
+    denominator: Optional[str]
+    rule: str
+
+
+@_frozen
+class Report:
+    """One campaign's report (FORMATS.md). Immutable; ``to_dict()`` is its JSON object."""
+
+    campaign_id: str
+    name: str
+    channel: str
+    as_of: Optional[str]
+    parameters: Parameters
+    delivery: DeliverySection
+    engagement: EngagementSection
+    conversion: ConversionSection
+    funnel: tuple[FunnelStage, ...]
+    errors: ErrorsSection
+    contacts: ContactsSection
+    breakdowns: Breakdowns
+    uplift: Optional[Uplift]
+    daily: Optional[tuple[DailyRow, ...]]
+    timeline: Timeline
+    data_quality: DataQuality
+    definitions: Mapping[str, Definition]
+
+    def to_dict(self) -> dict[str, Any]:
+        """Exactly one object of FORMATS.md's JSON report (money as ``Decimal``)."""
+        result: dict[str, Any] = to_jsonable(self)
+        return result
+
+    def to_json(self, indent: int | None = 2) -> str:
+        """The report as JSON text (money written exactly)."""
+        return dumps(self.to_dict(), indent=indent)
+
+    def get(self, path: str) -> Any:
+        """The value at a dotted key path of :meth:`to_dict` (``"delivery.sent_rate"``)."""
+        node: Any = self.to_dict()
+        for part in path.split("."):
+            node = node[part]
+        return node
+
+    def _repr_html_(self) -> str:
+        from .render import report_html
+
+        return report_html(self)
+
+
+def to_jsonable(value: Any) -> Any:
+    """A plain JSON-ready structure: attrs classes become dicts, tuples lists."""
+    if attrs.has(type(value)):
+        to_dict = getattr(value, "to_dict", None)
+        if to_dict is not None and not isinstance(value, Report):
+            return to_jsonable(to_dict())
+        return {a.name: to_jsonable(getattr(value, a.name)) for a in attrs.fields(type(value))}
+    if isinstance(value, Mapping):
+        return {str(k): to_jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [to_jsonable(v) for v in value]
+    return value
+
+
+def _encode(value: Any, indent: int | None, level: int) -> str:
+    if value is None:
+        return "null"
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    if isinstance(value, Decimal):
+        return plain_decimal(value)
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            return "null"
+        return repr(value)
+    if isinstance(value, str):
+        return json.dumps(value, ensure_ascii=False)
+    pad = "" if indent is None else "\n" + " " * (indent * (level + 1))
+    end = "" if indent is None else "\n" + " " * (indent * level)
+    sep = "," if indent is None else ","
+    if isinstance(value, Mapping):
+        if not value:
+            return "{}"
+        colon = ":" if indent is None else ": "
+        items = [
+            pad + json.dumps(str(k), ensure_ascii=False) + colon + _encode(v, indent, level + 1)
+            for k, v in value.items()
+        ]
+        return "{" + sep.join(items) + end + "}"
+    if isinstance(value, Sequence):
+        if not value:
+            return "[]"
+        return "[" + sep.join(pad + _encode(v, indent, level + 1) for v in value) + end + "]"
+    raise TypeError(f"not JSON serialisable: {value!r}")
+
+
+def dumps(value: Any, indent: int | None = 2) -> str:
+    """JSON text of a report structure; ``Decimal`` money is written as an exact number."""
+    return _encode(to_jsonable(value), indent, 0)
