@@ -1,5 +1,9 @@
 """campaign_metrics: exact, order-free analytics for SMS, MMS and connector campaigns."""
 
+__version__ = "0.1.0"
+
+from .api import CampaignInput, analyze, load_run
+from .engine import CampaignAccumulator, ConversionPool, RejectedRecord, RunAccumulator
 from .errors import (
     CampaignMetricsError,
     ConfigurationError,
@@ -29,17 +33,24 @@ from .model import (
     TzMode,
 )
 
-__version__ = "0.1.0"
+from .report import Report, dumps
+from .segments import SegmentCount, count_segments
+from .taxonomy import ErrorCategory, ErrorClass, classify_error
 
 __all__ = [
     "AttributionType",
     "Campaign",
+    "CampaignAccumulator",
+    "CampaignInput",
     "CampaignMetricsError",
     "CampaignStatus",
     "Channel",
     "ConfigurationError",
     "ConversionEvent",
+    "ConversionPool",
     "DeliveryType",
+    "ErrorCategory",
+    "ErrorClass",
     "EventType",
     "FilterOp",
     "Goal",
@@ -53,8 +64,17 @@ __all__ = [
     "PersonalizationCategory",
     "Provider",
     "Recipient",
+    "RejectedRecord",
+    "Report",
+    "RunAccumulator",
+    "SegmentCount",
     "SendMode",
     "SkipReason",
     "TzMode",
     "__version__",
+    "analyze",
+    "classify_error",
+    "count_segments",
+    "dumps",
+    "load_run",
 ]

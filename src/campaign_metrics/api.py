@@ -224,7 +224,7 @@ def load_run(
         if isinstance(conversions, (str, os.PathLike)):
             conversion_files.append((Path(conversions), str(conversions), None))
         else:
-            items = list(conversions)  # type: ignore[arg-type]
+            items = list(conversions)
             for item in items:
                 if isinstance(item, ConversionEvent):
                     in_memory.append(item)

@@ -358,6 +358,12 @@ def _thaw(value: Any) -> Any:
     return value
 
 
+def _filters(value: object) -> tuple[GoalFilter, ...]:
+    if isinstance(value, (str, bytes)) or not isinstance(value, (list, tuple)):
+        raise ConfigurationError(f"goal 'filters' must be a list (got {value!r})", field="goals")
+    return tuple(value)
+
+
 @attrs.frozen(slots=True)
 class Goal:
     """A conversion goal (A-10): an app event name plus property filters."""
@@ -366,7 +372,7 @@ class Goal:
     event: str = attrs.field(validator=_nonempty_str)
     primary: bool = attrs.field(default=False, validator=attrs.validators.instance_of(bool))
     track_revenue: bool = attrs.field(default=False, validator=attrs.validators.instance_of(bool))
-    filters: tuple[GoalFilter, ...] = attrs.field(default=(), converter=tuple)
+    filters: tuple[GoalFilter, ...] = attrs.field(default=(), converter=_filters)
 
     def matches(self, name: str, properties: Mapping[str, Any] | None) -> bool:
         """A conversion matches when its name equals ``event`` and every filter holds."""
@@ -595,6 +601,51 @@ def _region(value: object) -> str | None:
     return value.upper()
 
 
+def _conv_channel(value: object) -> Channel:
+    result: Channel = _enum_converter(Channel, "channel")(value)
+    return result
+
+
+def _conv_provider(value: object) -> Provider:
+    result: Provider = _enum_converter(Provider, "provider")(value)
+    return result
+
+
+def _conv_delivery_type(value: object) -> DeliveryType:
+    result: DeliveryType = _enum_converter(DeliveryType, "delivery_type")(value)
+    return result
+
+
+def _conv_validity(value: object) -> Decimal:
+    result: Decimal = _positive_hours("validity_period_hours")(value)
+    return result
+
+
+def _conv_pinned(value: object) -> tuple[str, ...]:
+    result: tuple[str, ...] = _str_tuple("pinned_metrics")(value)
+    return result
+
+
+def _conv_status(value: object) -> CampaignStatus:
+    result: CampaignStatus = _enum_converter(CampaignStatus, "status")(value)
+    return result
+
+
+def _conv_reviewers(value: object) -> tuple[str, ...]:
+    result: tuple[str, ...] = _str_tuple("reviewers")(value)
+    return result
+
+
+def _conv_created(value: object) -> dt.datetime | None:
+    result: dt.datetime | None = _opt_instant("created_at")(value)
+    return result
+
+
+def _conv_updated(value: object) -> dt.datetime | None:
+    result: dt.datetime | None = _opt_instant("updated_at")(value)
+    return result
+
+
 @attrs.frozen(slots=True)
 class Campaign:
     """A campaign's configuration (campaign.json, FORMATS.md).
@@ -605,14 +656,14 @@ class Campaign:
 
     id: str = attrs.field(validator=_nonempty_str)
     name: str = attrs.field(validator=_nonempty_str)
-    channel: Channel = attrs.field(converter=_enum_converter(Channel, "channel"))
+    channel: Channel = attrs.field(converter=_conv_channel)
     provider: Provider = attrs.field(
-        default=Provider.INTEGRATED, converter=_enum_converter(Provider, "provider")
+        default=Provider.INTEGRATED, converter=_conv_provider
     )
     delivery_tracking: bool = _bool_field("delivery_tracking", False)
     click_tracking: bool = _bool_field("click_tracking", False)
     delivery_type: DeliveryType = attrs.field(
-        default=DeliveryType.ONE_TIME, converter=_enum_converter(DeliveryType, "delivery_type")
+        default=DeliveryType.ONE_TIME, converter=_conv_delivery_type
     )
     app_timezone: str = attrs.field(default="UTC", converter=_zone_name)
     attribution_window_hours: Decimal = attrs.field(
@@ -623,22 +674,22 @@ class Campaign:
     max_segments: int | None = attrs.field(default=None, converter=_max_segments)
     validity_period_hours: Decimal = attrs.field(
         default=Decimal(DEFAULT_VALIDITY_HOURS),
-        converter=_positive_hours("validity_period_hours"),
+        converter=_conv_validity,
     )
     pinned_metrics: tuple[str, ...] = attrs.field(
-        default=(), converter=_str_tuple("pinned_metrics")
+        default=(), converter=_conv_pinned
     )
     auto_suppression: bool = _bool_field("auto_suppression", True)
     advanced_revenue_attribution: bool = _bool_field("advanced_revenue_attribution", True)
     status: CampaignStatus = attrs.field(
-        default=CampaignStatus.NOT_SENT, converter=_enum_converter(CampaignStatus, "status")
+        default=CampaignStatus.NOT_SENT, converter=_conv_status
     )
     caf_enabled: bool = _bool_field("caf_enabled", False)
-    reviewers: tuple[str, ...] = attrs.field(default=(), converter=_str_tuple("reviewers"))
+    reviewers: tuple[str, ...] = attrs.field(default=(), converter=_conv_reviewers)
     approved_by: str | None = _opt_str_field("approved_by")
     rejected_by: str | None = _opt_str_field("rejected_by")
-    created_at: dt.datetime | None = attrs.field(default=None, converter=_opt_instant("created_at"))
-    updated_at: dt.datetime | None = attrs.field(default=None, converter=_opt_instant("updated_at"))
+    created_at: dt.datetime | None = attrs.field(default=None, converter=_conv_created)
+    updated_at: dt.datetime | None = attrs.field(default=None, converter=_conv_updated)
     last_modified_by: str | None = _opt_str_field("last_modified_by")
     team: str | None = _opt_str_field("team")
 
@@ -820,6 +871,11 @@ def _empty_to_none(value: object) -> object:
     return None if value == "" else value
 
 
+def _conv_group(value: object) -> Group | None:
+    result: Group | None = _opt_enum(Group, "group")(value)
+    return result
+
+
 @attrs.frozen(slots=True)
 class Recipient:
     """A targeted user (recipients.csv). ``group`` ``None`` means target (B-2)."""
@@ -829,7 +885,7 @@ class Recipient:
     locale: str | None = attrs.field(default=None, converter=_empty_to_none)
     variation: str | None = attrs.field(default=None, converter=_empty_to_none)
     timezone: str | None = attrs.field(default=None, converter=_empty_to_none)
-    group: Group | None = attrs.field(default=None, converter=_opt_enum(Group, "group"))
+    group: Group | None = attrs.field(default=None, converter=_conv_group)
 
     def __attrs_post_init__(self) -> None:
         for name in ("mobile_number", "locale", "variation", "timezone"):
@@ -915,6 +971,21 @@ def _event_type(value: object) -> EventType:
     )
 
 
+def _conv_category(value: object) -> PersonalizationCategory | None:
+    result: PersonalizationCategory | None = _opt_enum(PersonalizationCategory, "category")(value)
+    return result
+
+
+def _conv_send_mode(value: object) -> SendMode | None:
+    result: SendMode | None = _opt_enum(SendMode, "send_mode")(value)
+    return result
+
+
+def _conv_tz_mode(value: object) -> TzMode | None:
+    result: TzMode | None = _opt_enum(TzMode, "tz_mode")(value)
+    return result
+
+
 @attrs.frozen(slots=True)
 class MessageEvent:
     """One record of a campaign's message log (events.jsonl / events.csv).
@@ -935,16 +1006,16 @@ class MessageEvent:
     reason: str | None = _opt_text("reason")
     category: PersonalizationCategory | None = attrs.field(
         default=None,
-        converter=_opt_enum(PersonalizationCategory, "category"),
+        converter=_conv_category,
         kw_only=True,
     )
     attribute: str | None = _opt_text("attribute")
     segments: int | None = _opt_int("segments", minimum=0)
     send_mode: SendMode | None = attrs.field(
-        default=None, converter=_opt_enum(SendMode, "send_mode"), kw_only=True
+        default=None, converter=_conv_send_mode, kw_only=True
     )
     tz_mode: TzMode | None = attrs.field(
-        default=None, converter=_opt_enum(TzMode, "tz_mode"), kw_only=True
+        default=None, converter=_conv_tz_mode, kw_only=True
     )
     url: str | None = _opt_text("url")
     status_code: int | None = _opt_int("status_code")

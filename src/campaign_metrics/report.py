@@ -49,14 +49,13 @@ __all__ = [
     "to_jsonable",
 ]
 
-_frozen = attrs.frozen(slots=True, kw_only=True)
 
 Rate = Optional[float]
 Count = Optional[int]
 Money = Optional[Decimal]
 
 
-@_frozen
+@attrs.frozen(slots=True, kw_only=True)
 class Parameters:
     """X-5: the parameters a report was computed with."""
 
@@ -69,7 +68,7 @@ class Parameters:
     versions: Mapping[str, str]
 
 
-@_frozen
+@attrs.frozen(slots=True, kw_only=True)
 class TimeToDeliver:
     """X-2: earliest receipt − send instant over Delivered messages (seconds)."""
 
@@ -79,7 +78,7 @@ class TimeToDeliver:
     young_share: Rate = None
 
 
-@_frozen
+@attrs.frozen(slots=True, kw_only=True)
 class DeliverySection:
     """D-1..D-12, X-1, X-2."""
 
@@ -100,7 +99,7 @@ class DeliverySection:
     time_to_deliver: TimeToDeliver
 
 
-@_frozen
+@attrs.frozen(slots=True, kw_only=True)
 class EngagementSection:
     """K-1..K-3, R-1, R-5."""
 
@@ -111,7 +110,7 @@ class EngagementSection:
     click_to_delivered_rate: Rate
 
 
-@_frozen
+@attrs.frozen(slots=True, kw_only=True)
 class GoalResult:
     """A-10: one goal's conversions."""
 
@@ -122,7 +121,7 @@ class GoalResult:
     revenue: Money
 
 
-@_frozen
+@attrs.frozen(slots=True, kw_only=True)
 class AttributionResult:
     """A-3..A-11: conversions under one attribution type."""
 
@@ -135,7 +134,7 @@ class AttributionResult:
     goals: Optional[tuple[GoalResult, ...]] = None
 
 
-@_frozen
+@attrs.frozen(slots=True, kw_only=True)
 class ConversionSection:
     """A, X-8: every attribution type, direct and assisted, shared conversions."""
 
@@ -154,7 +153,7 @@ class ConversionSection:
         return result
 
 
-@_frozen
+@attrs.frozen(slots=True, kw_only=True)
 class FunnelStage:
     """F-1..F-3: one funnel stage (users)."""
 
@@ -163,7 +162,7 @@ class FunnelStage:
     removed: Count
 
 
-@_frozen
+@attrs.frozen(slots=True, kw_only=True)
 class FailedToSendRow:
     """E-1: one failed-to-send reason."""
 
@@ -174,7 +173,7 @@ class FailedToSendRow:
     transient: Optional[bool]
 
 
-@_frozen
+@attrs.frozen(slots=True, kw_only=True)
 class RemovedRow:
     """E-1: users removed by frequency capping or the control group."""
 
@@ -182,7 +181,7 @@ class RemovedRow:
     users: int
 
 
-@_frozen
+@attrs.frozen(slots=True, kw_only=True)
 class PersonalizationSection:
     """E-2."""
 
@@ -190,7 +189,7 @@ class PersonalizationSection:
     by_category: Mapping[str, int]
 
 
-@_frozen
+@attrs.frozen(slots=True, kw_only=True)
 class FailedToDeliverRow:
     """E-3: one failed-to-deliver reason (messages; share of Sent)."""
 
@@ -201,7 +200,7 @@ class FailedToDeliverRow:
     transient: Optional[bool]
 
 
-@_frozen
+@attrs.frozen(slots=True, kw_only=True)
 class ContentApiRow:
     """E-4."""
 
@@ -209,7 +208,7 @@ class ContentApiRow:
     count: int
 
 
-@_frozen
+@attrs.frozen(slots=True, kw_only=True)
 class ErrorsSection:
     """E-1..E-4."""
 
@@ -220,7 +219,7 @@ class ErrorsSection:
     content_api: tuple[ContentApiRow, ...]
 
 
-@_frozen
+@attrs.frozen(slots=True, kw_only=True)
 class ContactsSection:
     """O-1..O-3 (users)."""
 
@@ -233,7 +232,7 @@ class ContactsSection:
     suppressed: Count = None
 
 
-@_frozen
+@attrs.frozen(slots=True, kw_only=True)
 class LocaleVariationRow:
     """B-1: one (locale, variation) row; ``None`` locale is all locales."""
 
@@ -252,7 +251,7 @@ class LocaleVariationRow:
     goals: Optional[tuple[GoalResult, ...]]
 
 
-@_frozen
+@attrs.frozen(slots=True, kw_only=True)
 class SendModeRow:
     """B-3."""
 
@@ -263,7 +262,7 @@ class SendModeRow:
     converted_users: Count
 
 
-@_frozen
+@attrs.frozen(slots=True, kw_only=True)
 class TimezoneSection:
     """B-4 (Sent messages)."""
 
@@ -272,7 +271,7 @@ class TimezoneSection:
     unknown: int
 
 
-@_frozen
+@attrs.frozen(slots=True, kw_only=True)
 class Breakdowns:
     """B-1, B-3, B-4."""
 
@@ -281,7 +280,7 @@ class Breakdowns:
     timezone: Optional[TimezoneSection] = None
 
 
-@_frozen
+@attrs.frozen(slots=True, kw_only=True)
 class Uplift:
     """B-2, X-3: comparisons with their statistics (see :mod:`campaign_metrics.stats`)."""
 
@@ -290,7 +289,7 @@ class Uplift:
     by_goal: tuple[Any, ...]
 
 
-@_frozen
+@attrs.frozen(slots=True, kw_only=True)
 class DailyRow:
     """T-1: one calendar day of the app's time zone."""
 
@@ -302,7 +301,7 @@ class DailyRow:
     revenue: Money
 
 
-@_frozen
+@attrs.frozen(slots=True, kw_only=True)
 class Timeline:
     """T-2: instants in the app's zone and step durations."""
 
@@ -321,7 +320,7 @@ class Timeline:
     )
 
 
-@_frozen
+@attrs.frozen(slots=True, kw_only=True)
 class RejectedRow:
     """A record lenient mode did not accept."""
 
@@ -331,7 +330,7 @@ class RejectedRow:
     reason: str
 
 
-@_frozen
+@attrs.frozen(slots=True, kw_only=True)
 class DataQuality:
     """D-10..D-12, F-3, CH-2: what the data itself got wrong, nothing dropped silently."""
 
@@ -347,7 +346,7 @@ class DataQuality:
     warnings: tuple[str, ...]
 
 
-@_frozen
+@attrs.frozen(slots=True, kw_only=True)
 class Definition:
     """X-5: how a metric is computed."""
 
@@ -357,7 +356,7 @@ class Definition:
     rule: str
 
 
-@_frozen
+@attrs.frozen(slots=True, kw_only=True)
 class Report:
     """One campaign's report (FORMATS.md). Immutable; ``to_dict()`` is its JSON object."""
 

@@ -50,7 +50,9 @@ def funnel_section(
 
     def capped(user: str) -> bool:  # F-5: fc_removed events only
         msgs = by_user.get(user)
-        return bool(msgs) and all(m.fc_removed and not m.attempted for m in msgs)
+        if not msgs:
+            return False
+        return all(m.fc_removed and not m.attempted for m in msgs)
 
     def personalization_removed(user: str) -> bool:
         msgs = by_user.get(user)

@@ -7,7 +7,7 @@ function reads views, never the raw state.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Optional
 
 from .._state import FailRecord, MessageState, OutcomeRecord
@@ -107,7 +107,7 @@ class MessageView:
 
 
 def _outcome_event(
-    records: list[OutcomeRecord], canonical: object
+    records: list[OutcomeRecord], canonical: Callable[[OutcomeRecord], str]
 ) -> OutcomeRecord:
     """D-11: the failure of highest rank, then earliest, then canonical-first."""
     best = max(OUTCOME_RANK[r[1]] for r in records)
@@ -116,7 +116,7 @@ def _outcome_event(
     tied = [r for r in top if r[0] == earliest]
     if len(tied) == 1:
         return tied[0]
-    return min(tied, key=canonical)  # type: ignore[arg-type]
+    return min(tied, key=canonical)
 
 
 def resolve(
@@ -126,8 +126,7 @@ def resolve(
     delivery_tracked: bool,
     connector: bool,
     selected: tuple[int, int] | None = None,
-    day_of: object = None,
-    outcome_canonical: object = None,
+    outcome_canonical: Callable[[OutcomeRecord], str] = lambda r: "",
 ) -> list[MessageView]:
     """The views of every message as of ``as_of`` (epoch µs).
 
