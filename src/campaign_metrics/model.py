@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import math
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from decimal import Decimal
 from types import MappingProxyType
 from typing import Any
@@ -235,10 +235,34 @@ def json_equal(a: object, b: object) -> bool:
     return a == b
 
 
+class FrozenMapping(Mapping[str, Any]):
+    """An immutable, picklable mapping (JSON objects inside frozen values)."""
+
+    __slots__ = ("_data",)
+
+    def __init__(self, data: Mapping[str, Any] | None = None) -> None:
+        self._data: dict[str, Any] = dict(data or {})
+
+    def __getitem__(self, key: str) -> Any:
+        return self._data[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._data)
+
+    def __len__(self) -> int:
+        return len(self._data)
+
+    def __repr__(self) -> str:
+        return f"FrozenMapping({self._data!r})"
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (FrozenMapping, (self._data,))
+
+
 def _freeze_json(value: Any) -> Any:
     """An immutable deep copy of a JSON value (arrays become tuples)."""
     if isinstance(value, Mapping):
-        return MappingProxyType({str(k): _freeze_json(v) for k, v in value.items()})
+        return FrozenMapping({str(k): _freeze_json(v) for k, v in value.items()})
     if isinstance(value, (list, tuple)):
         return tuple(_freeze_json(v) for v in value)
     if isinstance(value, float):
@@ -1082,7 +1106,7 @@ def _revenue(value: object) -> Decimal | None:
 
 def _properties(value: object) -> Mapping[str, Any]:
     if value is None:
-        return MappingProxyType({})
+        return FrozenMapping()
     if not isinstance(value, Mapping):
         raise InputError(field="properties", expected="a JSON object", got=value)
     frozen: Mapping[str, Any] = _freeze_json(value)

@@ -1,0 +1,200 @@
+"""Mobile numbers: validation to E.164 (F-4) and masking (X-7).
+
+Parsing, validation and number types come from the ``phonenumbers`` library; nothing
+here reads digits by hand except the last-resort masking of text that the library does
+not recognise as a number.
+
+>>> valid_mobile_e164("(415) 555-0100", "US")
+'+14155550100'
+>>> mask_number("+1 415-555-0100")
+'+1*******00'
+>>> mask_numbers_in_text("user 7 has +44 7400 123456")
+'user 7 has +44*******56'
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from functools import lru_cache
+
+import phonenumbers
+from phonenumbers import Leniency, NumberParseException, PhoneNumber, PhoneNumberType
+
+__all__ = ["mask_number", "mask_numbers_in_text", "valid_mobile_e164"]
+
+# Recipients files hold millions of rows and events repeat the same numbers: the
+# results (immutable strings) are cached, never the mutable PhoneNumber objects.
+_CACHE_SIZE = 1 << 16
+
+_MASK = "*******"
+_SHOWN_DIGITS = 2
+
+_MOBILE_TYPES = frozenset({PhoneNumberType.MOBILE, PhoneNumberType.FIXED_LINE_OR_MOBILE})
+
+# Characters that may sit between the digits of a written number.
+_SEPARATORS = r"[\s\-./()\u2010-\u2015\u2212\uff0d]"
+# An ISO-8601 date (and time) is left readable: messages quote timestamps all the time.
+# A date followed by more digits (other than its time) is treated as a digit run instead.
+_ISO_DATE_TIME = (
+    r"\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])"
+    r"(?:[T ](?:[01]\d|2[0-3]):[0-5]\d(?::[0-5]\d(?:[.,]\d{1,9})?)?(?!\d)"
+    rf"|(?!{_SEPARATORS}{{0,4}}\d))"
+)
+# Seven or more digits, possibly with a leading + or ( and separators in between.
+_DIGIT_RUN = rf"\+?\(?\d(?:{_SEPARATORS}{{0,4}}\d){{6,}}"
+_FALLBACK = re.compile(rf"(?P<date>\(?{_ISO_DATE_TIME})|(?P<run>{_DIGIT_RUN})")
+_NON_DIGITS = re.compile(r"\D")
+
+
+def _region(default_region: str | None) -> str | None:
+    """The library's spelling of a region code (upper case), or None."""
+    if default_region is None:
+        return None
+    region = default_region.strip().upper()
+    return region or None
+
+
+def _parse(number: str, region: str | None) -> PhoneNumber | None:
+    try:
+        return phonenumbers.parse(number, region)
+    except NumberParseException:
+        return None
+
+
+@lru_cache(maxsize=_CACHE_SIZE)
+def _mobile_e164(number: str, region: str | None) -> str | None:
+    parsed = _parse(number, region)
+    if parsed is None or not phonenumbers.is_valid_number(parsed):
+        return None
+    # F-4: mobile or fixed-line-or-mobile only; fixed line, toll-free, VoIP, pager,
+    # premium, shared cost, personal numbers and the like are not mobile numbers.
+    if phonenumbers.number_type(parsed) not in _MOBILE_TYPES:
+        return None
+    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+
+
+def valid_mobile_e164(number: str | None, default_region: str | None) -> str | None:
+    """The E.164 form of a valid mobile number, or ``None`` (F-4).
+
+    ``number`` is parsed by ``phonenumbers`` with the campaign's ``default_region``
+    (ISO 3166 alpha-2, any case; needed only for numbers written without ``+``). It is a
+    valid mobile number when the library finds it valid and of type ``MOBILE`` or
+    ``FIXED_LINE_OR_MOBILE``; fixed-line, toll-free, VoIP, pager, premium, unparsable and
+    empty values give ``None``. Equal E.164 forms are the same number.
+
+    >>> valid_mobile_e164("+1 415-555-0100", "US") == valid_mobile_e164("(415) 555-0100", "US")
+    True
+    >>> valid_mobile_e164("+44 20 7946 0018", "GB") is None  # a London fixed line
+    True
+    """
+    if number is None or not number.strip():
+        return None
+    return _mobile_e164(number, _region(default_region))
+
+
+def _mask_parsed(parsed: PhoneNumber) -> str:
+    national = phonenumbers.national_significant_number(parsed)
+    # Never show the whole subscriber part, however short it is.
+    shown = national[-_SHOWN_DIGITS:] if len(national) > _SHOWN_DIGITS else ""
+    return f"+{parsed.country_code}{_MASK}{shown}"
+
+
+def _mask_unparsed(text: str) -> str:
+    digits = _NON_DIGITS.sub("", text)
+    shown = digits[-_SHOWN_DIGITS:] if len(digits) > _SHOWN_DIGITS else ""
+    return f"{_MASK}{shown}"
+
+
+@lru_cache(maxsize=_CACHE_SIZE)
+def _mask(number: str, region: str | None) -> str:
+    parsed = _parse(number, region)
+    if parsed is None or not parsed.country_code:
+        return _mask_unparsed(number)
+    return _mask_parsed(parsed)
+
+
+def mask_number(number: str, *, default_region: str | None = None) -> str:
+    """``number`` masked for reports and exports (X-7).
+
+    The country code and the last two digits stay, with exactly seven asterisks between.
+    A number that ``phonenumbers`` cannot parse (a national number without
+    ``default_region``, or not a number at all) keeps only its last two digits. No more
+    than the last two digits of the subscriber part are ever shown (none when the
+    subscriber part has two digits or fewer).
+
+    >>> mask_number("+1 415-555-0100")
+    '+1*******00'
+    >>> mask_number("(415) 555-0100", default_region="US")
+    '+1*******00'
+    >>> mask_number("(415) 555-0100")
+    '*******00'
+    """
+    return _mask(number, _region(default_region))
+
+
+def _spans(text: str, region: str | None) -> list[tuple[int, int, PhoneNumber | None]]:
+    """Non-overlapping spans to mask, sorted, each with its parsed number when known."""
+    found: list[tuple[int, int, PhoneNumber | None]] = []
+    date_starts: list[int] = []
+    date_ends: list[int] = []
+    for match in _FALLBACK.finditer(text):
+        if match.group("run") is not None:
+            found.append((match.start(), match.end(), None))
+        else:
+            date_starts.append(match.start())
+            date_ends.append(match.end())
+
+    def in_date(start: int, end: int) -> bool:
+        i = bisect.bisect_right(date_starts, start) - 1
+        return i >= 0 and end <= date_ends[i]
+
+    found.extend(
+        (match.start, match.end, match.number)
+        for match in phonenumbers.PhoneNumberMatcher(text, region, leniency=Leniency.POSSIBLE)
+        # The matcher reads parts of timestamps as national numbers; a date stays a date.
+        if not in_date(match.start, match.end)
+    )
+    # Longest first among spans with the same start; the matcher's number wins a tie.
+    found.sort(key=lambda span: (span[0], -span[1], span[2] is None))
+    merged: list[tuple[int, int, PhoneNumber | None]] = []
+    for start, end, parsed in found:
+        if merged and start < merged[-1][1]:
+            last_start, last_end, _ = merged[-1]
+            if end > last_end:
+                # Partly overlapping spans are masked as one piece of text.
+                merged[-1] = (last_start, end, None)
+            continue
+        merged.append((start, end, parsed))
+    return merged
+
+
+def mask_numbers_in_text(text: str, *, default_region: str | None = None) -> str:
+    """``text`` with every phone-number-like run masked (X-7), for warnings and errors.
+
+    Numbers found by ``phonenumbers.PhoneNumberMatcher`` (leniency ``POSSIBLE``; with
+    ``default_region``, numbers written without ``+`` too) are masked as by
+    :func:`mask_number`. Any other run of seven or more digits, possibly with a leading
+    ``+`` and spaces, dashes, dots, slashes or parentheses between the digits, keeps only
+    its last two digits, so a number the matcher misses does not leak either. ISO-8601
+    dates and times (``2026-05-04T07:00:00``) are left as they are; other long digit runs
+    (large ids, amounts) are masked too. Pass the campaign's ``default_region``: national
+    numbers shorter than seven digits are found only with it.
+
+    >>> mask_numbers_in_text("send to (415) 555-0100 failed", default_region="US")
+    'send to +1*******00 failed'
+    >>> mask_numbers_in_text("send to (415) 555-0100 at 2026-05-04T07:00:00 failed")
+    'send to *******00 at 2026-05-04T07:00:00 failed'
+    """
+    region = _region(default_region)
+    pieces: list[str] = []
+    position = 0
+    for start, end, parsed in _spans(text, region):
+        pieces.append(text[position:start])
+        if parsed is not None and parsed.country_code:
+            pieces.append(_mask_parsed(parsed))
+        else:
+            pieces.append(_mask(text[start:end], region))
+        position = end
+    pieces.append(text[position:])
+    return "".join(pieces)
