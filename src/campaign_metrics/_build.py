@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from . import __version__
 from .errors import ConfigurationError
 from .metrics.attribution import TYPES, Attribution, attribute, conversion_section
+from .metrics.contacts import ContactFacts, contacts_section, run_contact_facts
 from .metrics.definitions import definitions_for
 from .metrics.delivery import delivery_section, engagement_section
 from .metrics.errors import errors_section
@@ -19,7 +20,6 @@ from .metrics.views import MessageView, resolve
 from .model import Channel
 from .report import (
     Breakdowns,
-    ContactsSection,
     Parameters,
     Report,
 )
@@ -107,6 +107,7 @@ def build_reports(
         primary = acc.campaign.primary_goal
         claims.append(attr.primary_events(attribution, primary.name) if primary else set())
     warnings_by_campaign = overlap_warnings(run.campaigns, all_views)
+    facts = run_contact_facts(run.campaigns, all_views, as_of_us)
     ids = tuple(acc.campaign.id for acc in run.campaigns)
     reports = []
     for i, (acc, views, attr) in enumerate(zip(run.campaigns, all_views, attributions)):
@@ -126,6 +127,7 @@ def build_reports(
                 campaigns_in_run=ids,
                 claimed_elsewhere=others,
                 extra_warnings=warnings_by_campaign.get(acc.campaign.id, []),
+                facts=facts,
             )
         )
     return reports
@@ -161,6 +163,7 @@ def _build_one(
     campaigns_in_run: tuple[str, ...],
     claimed_elsewhere: set[bytes],
     extra_warnings: list[str],
+    facts: ContactFacts,
 ) -> Report:
     c = acc.campaign
     zone = c.zone
@@ -224,7 +227,13 @@ def _build_one(
         conversion=conversion,
         funnel=funnel,
         errors=errors,
-        contacts=ContactsSection(),
+        contacts=contacts_section(
+            views,
+            campaign_id=c.id,
+            delivery_tracked=tracked,
+            auto_suppression=c.auto_suppression,
+            facts=facts,
+        ),
         breakdowns=Breakdowns(),
         uplift=None,
         daily=None,

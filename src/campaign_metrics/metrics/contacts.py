@@ -1,0 +1,187 @@
+"""Contact delivery statuses, suppression and unsubscribes (O-1..O-3), run-wide facts."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, Optional
+
+import attrs
+
+from ..model import Channel
+from ..report import ContactsSection
+from ..taxonomy import ErrorCategory, classify_failure
+from .views import MessageView, Outcome
+
+if TYPE_CHECKING:
+    from ..engine import CampaignAccumulator
+
+__all__ = [
+    "ContactFacts",
+    "ContactStatus",
+    "contacts_section",
+    "latest_sent",
+    "message_status",
+    "run_contact_facts",
+]
+
+
+class ContactStatus:
+    """O-1: the five per-contact statuses."""
+
+    DELIVERED = "delivered"
+    PENDING = "pending"
+    SOFT_BOUNCE = "soft_bounce"
+    HARD_BOUNCE = "hard_bounce"
+    DELETED = "deleted"
+
+
+def message_status(view: MessageView) -> Optional[str]:
+    """O-1: a Sent message's contact status; ``None`` for Sent as SMS or untracked."""
+    outcome = view.outcome
+    if outcome == Outcome.DELIVERED:
+        return ContactStatus.DELIVERED
+    if outcome == Outcome.IN_TRANSIT:
+        return ContactStatus.PENDING
+    if outcome != Outcome.FAILED:
+        return None
+    event = view.outcome_event
+    assert event is not None
+    type_ = event[1]
+    if type_ == "deleted":
+        return ContactStatus.DELETED
+    if type_ == "hard_bounce":
+        return ContactStatus.HARD_BOUNCE
+    if type_ == "soft_bounce":
+        return ContactStatus.SOFT_BOUNCE
+    # a generic delivery failure: soft when its normalised error is transient
+    cls = classify_failure(event[4], event[3])
+    return ContactStatus.SOFT_BOUNCE if cls.transient else ContactStatus.HARD_BOUNCE
+
+
+def _instance_order(instance_id: Optional[str]) -> tuple[int, str]:
+    return (0, "") if instance_id is None else (1, instance_id)
+
+
+def latest_sent(views: Iterable[MessageView]) -> dict[str, MessageView]:
+    """O-1: each user's latest sent message: greatest send instant, ties by instance id
+    in code-point order (none first), the last of that order."""
+    latest: dict[str, MessageView] = {}
+    for v in views:
+        if not v.sent:
+            continue
+        current = latest.get(v.user_id)
+        if current is None or (v.send_us, _instance_order(v.instance_id)) > (
+            current.send_us,
+            _instance_order(current.instance_id),
+        ):
+            latest[v.user_id] = v
+    return latest
+
+
+def _opted_out(view: MessageView) -> bool:
+    for f in view.fails:
+        if f[1] == "send_failed" and classify_failure(f[4], f[5]).category is (
+            ErrorCategory.OPTED_OUT
+        ):
+            return True
+    for o in view.outcomes:
+        if classify_failure(o[4], o[3]).category is ErrorCategory.OPTED_OUT:
+            return True
+    return False
+
+
+@attrs.frozen
+class ContactFacts:
+    """Run-wide facts the contacts of every campaign need."""
+
+    hard_bounces: Counter[str]  # O-2: messages with status Hard bounce, per user
+    opted_out: frozenset[str]  # O-2: users with a failure classified opted_out
+    unsubscribed: dict[str, frozenset[str]]  # O-3: campaign id → users
+
+
+def run_contact_facts(
+    campaigns: Sequence[CampaignAccumulator],
+    views: Sequence[Sequence[MessageView]],
+    as_of: int,
+) -> ContactFacts:
+    """O-2, O-3 across the run's campaigns."""
+    hard: Counter[str] = Counter()
+    opted: set[str] = set()
+    sends: list[dict[str, list[int]]] = []
+    for acc, v_list in zip(campaigns, views):
+        per_user: dict[str, list[int]] = {}
+        messaging = acc.campaign.channel is not Channel.CONNECTOR
+        for v in v_list:
+            if v.sent and acc.campaign.delivery_tracked and message_status(v) == (
+                ContactStatus.HARD_BOUNCE
+            ):
+                hard[v.user_id] += 1
+            if (v.fails or v.outcomes) and _opted_out(v):
+                opted.add(v.user_id)
+            if messaging and v.sent and v.send_us is not None:
+                per_user.setdefault(v.user_id, []).append(v.send_us)
+        sends.append(per_user)
+    # O-3: unsubscribes deduplicated run-wide by (user, time), then attributed
+    seen: dict[tuple[str, int], str] = {}
+    for acc in campaigns:
+        for user, t, _ in acc.unsubscribes:
+            if t > as_of:
+                continue
+            key = (user, t)
+            holder = seen.get(key)
+            if holder is None or acc.campaign.id < holder:
+                seen[key] = acc.campaign.id
+    unsubscribed: dict[str, set[str]] = {acc.campaign.id: set() for acc in campaigns}
+    for (user, t), holder in seen.items():
+        best: tuple[int, str] | None = None
+        for acc, per_user in zip(campaigns, sends):
+            times = [s for s in per_user.get(user, ()) if s <= t]
+            if not times:
+                continue
+            candidate = (max(times), acc.campaign.id)
+            # the latest send wins; ties go to the campaign id that sorts first
+            if best is None or candidate[0] > best[0] or (
+                candidate[0] == best[0] and candidate[1] < best[1]
+            ):
+                best = candidate
+        unsubscribed[best[1] if best is not None else holder].add(user)
+    return ContactFacts(
+        hard_bounces=hard,
+        opted_out=frozenset(opted),
+        unsubscribed={k: frozenset(v) for k, v in unsubscribed.items()},
+    )
+
+
+def contacts_section(
+    views: Sequence[MessageView],
+    *,
+    campaign_id: str,
+    delivery_tracked: bool,
+    auto_suppression: bool,
+    facts: ContactFacts,
+) -> ContactsSection:
+    """O-1..O-3 for one campaign (users)."""
+    unsubscribes = len(facts.unsubscribed.get(campaign_id, ()))
+    users = {v.user_id for v in views if v.attempted or v.sent}
+    suppressed = None
+    if auto_suppression:
+        suppressed = sum(
+            1 for u in users if facts.hard_bounces.get(u, 0) >= 3 or u in facts.opted_out
+        )
+    if not delivery_tracked:
+        return ContactsSection(unsubscribes=unsubscribes, suppressed=suppressed)
+    counts: Counter[str] = Counter()
+    for v in latest_sent(views).values():
+        status = message_status(v)
+        if status is not None:
+            counts[status] += 1
+    return ContactsSection(
+        delivered=counts[ContactStatus.DELIVERED],
+        pending=counts[ContactStatus.PENDING],
+        soft_bounces=counts[ContactStatus.SOFT_BOUNCE],
+        hard_bounces=counts[ContactStatus.HARD_BOUNCE],
+        deleted=counts[ContactStatus.DELETED],
+        unsubscribes=unsubscribes,
+        suppressed=suppressed,
+    )
