@@ -58,7 +58,12 @@ def _union(a: list[Any] | None, b: list[Any] | None) -> list[Any] | None:
         return list(b) if b else a
     if not b:
         return list(a)
-    return sorted(set(a) | set(b))
+    return sorted(set(a) | set(b), key=_by_digest)
+
+
+def _by_digest(record: tuple[Any, ...]) -> bytes:
+    digest: bytes = record[-1]  # every record ends with its content digest: a total order
+    return digest
 
 
 class MessageState:
@@ -128,9 +133,9 @@ class MessageState:
             self.fallback_min,
             self.fc_min,
             self.ctrl_min,
-            tuple(sorted(self.fails)) if self.fails else (),
-            tuple(sorted(self.outcomes)) if self.outcomes else (),
-            tuple(sorted(self.clicks)) if self.clicks else (),
+            tuple(sorted(self.fails, key=_by_digest)) if self.fails else (),
+            tuple(sorted(self.outcomes, key=_by_digest)) if self.outcomes else (),
+            tuple(sorted(self.clicks, key=_by_digest)) if self.clicks else (),
             b"".join(sorted(self.pairs[i : i + PAIR] for i in range(0, len(self.pairs), PAIR))),
         )
 

@@ -63,15 +63,6 @@ _NO_EXTRAS: tuple[Any, ...] = (None,) * len(EXTRA_FIELDS)
 Extras = tuple[Any, ...]
 
 
-def _text(value: object) -> str:
-    if value is None:
-        return "\x00"
-    s = value if isinstance(value, str) else str(value)
-    if "\x1f" in s or "\x00" in s:
-        return "\x01" + repr(s)
-    return s
-
-
 def record_pair(event_id: str | None, key: str) -> bytes:
     """The 16-byte (identity, content) pair of a record (D-10).
 
@@ -94,10 +85,18 @@ def event_key(
     time_us: int,
     extras: Extras,
 ) -> str:
-    """The unambiguous text of a message event's parsed fields (campaign id implied)."""
-    parts = [_text(user_id), _text(instance_id), type_, str(time_us)]
-    parts.extend(_text(v) for v in extras)
-    return "\x1f".join(parts)
+    """The unambiguous text of a message event's parsed fields (campaign id implied).
+
+    Ids are never empty, so an empty text stands for an absent one; ids holding the
+    separator are written as their repr; the extras as the repr of their tuple.
+    """
+    user = user_id or ""
+    inst = instance_id or ""
+    if "\x1f" in user or "\x1f" in inst:
+        user, inst = repr(user_id), repr(instance_id)
+    if extras == _NO_EXTRAS:
+        return f"{user}\x1f{inst}\x1f{type_}\x1f{time_us}"
+    return f"{user}\x1f{inst}\x1f{type_}\x1f{time_us}\x1f{extras!r}"
 
 
 class RejectedRecord:
