@@ -9,20 +9,19 @@ from typing import TYPE_CHECKING, Any
 from . import __version__
 from .errors import ConfigurationError
 from .metrics.attribution import TYPES, Attribution, attribute, conversion_section
+from .metrics.breakdowns import breakdowns_section
 from .metrics.contacts import ContactFacts, contacts_section, run_contact_facts
+from .metrics.daily import daily_section
 from .metrics.definitions import definitions_for
 from .metrics.delivery import delivery_section, engagement_section
 from .metrics.errors import errors_section
 from .metrics.funnel import funnel_section
 from .metrics.quality import data_quality_section, overlap_warnings
 from .metrics.timeline import timeline_section
+from .metrics.uplift import uplift_section
 from .metrics.views import MessageView, resolve
 from .model import Channel
-from .report import (
-    Breakdowns,
-    Parameters,
-    Report,
-)
+from .report import Parameters, Report
 from .timezones import from_us, local_midnight, to_us
 
 if TYPE_CHECKING:
@@ -198,12 +197,15 @@ def _build_one(
         content_api=acc.content_api,
         as_of=t,
     )
+    uplift, uplift_warnings = uplift_section(
+        views, c, acc.recipients, run.conversions.by_user, t
+    )
     quality = data_quality_section(
         acc,
         views,
         run=run,
         sent_outside_funnel=outside,
-        extra_warnings=extra_warnings,
+        extra_warnings=[*extra_warnings, *uplift_warnings],
     )
     parameters = Parameters(
         attribution_type=attribution_type,
@@ -234,9 +236,9 @@ def _build_one(
             auto_suppression=c.auto_suppression,
             facts=facts,
         ),
-        breakdowns=Breakdowns(),
-        uplift=None,
-        daily=None,
+        breakdowns=breakdowns_section(views, c, acc.recipients, attr, attribution_type),
+        uplift=uplift,
+        daily=daily_section(views, c, attr, attribution_type, as_of_us),
         timeline=timeline_section(acc.timeline, views, c, t if as_of_us is not None else None),
         data_quality=quality,
         definitions=definitions_for(c),
