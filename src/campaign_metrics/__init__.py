@@ -32,9 +32,17 @@ from .model import (
     SkipReason,
     TzMode,
 )
-
 from .report import Report, dumps
 from .segments import SegmentCount, count_segments
+from .tables import (
+    ContactRow,
+    Overview,
+    campaigns_table,
+    overview,
+    suppression_list,
+    table_schema,
+    write_campaigns_table,
+)
 from .taxonomy import ErrorCategory, ErrorClass, classify_error
 
 __all__ = [
@@ -46,6 +54,7 @@ __all__ = [
     "CampaignStatus",
     "Channel",
     "ConfigurationError",
+    "ContactRow",
     "ConversionEvent",
     "ConversionPool",
     "DeliveryType",
@@ -61,6 +70,7 @@ __all__ = [
     "MergeError",
     "MessageEvent",
     "MissingDependencyError",
+    "Overview",
     "PersonalizationCategory",
     "Provider",
     "Recipient",
@@ -73,8 +83,13 @@ __all__ = [
     "TzMode",
     "__version__",
     "analyze",
+    "campaigns_table",
     "classify_error",
     "count_segments",
     "dumps",
     "load_run",
+    "overview",
+    "suppression_list",
+    "table_schema",
+    "write_campaigns_table",
 ]

@@ -6,6 +6,8 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
+import attrs
+
 from . import __version__
 from .errors import ConfigurationError
 from .metrics.attribution import TYPES, Attribution, attribute, conversion_section
@@ -27,7 +29,7 @@ from .timezones import from_us, local_midnight, to_us
 if TYPE_CHECKING:
     from .engine import CampaignAccumulator, RunAccumulator
 
-__all__ = ["build_reports", "resolve_as_of"]
+__all__ = ["ResolvedRun", "RunSource", "build_reports", "resolve_as_of", "resolve_run"]
 
 
 def resolve_as_of(run: RunAccumulator, as_of: dt.datetime | None) -> int | None:
@@ -63,6 +65,57 @@ def _selected_range(
     return local_midnight(start, zone), local_midnight(end + dt.timedelta(days=1), zone)
 
 
+@attrs.frozen
+class ResolvedRun:
+    """Every campaign of a run as of one instant: views and attributed conversions."""
+
+    run: RunAccumulator
+    as_of_us: int | None
+    date_range: tuple[dt.date, dt.date] | None
+    views: list[list[MessageView]]
+    attributions: list[Attribution]
+
+
+def resolve_run(
+    run: RunAccumulator,
+    *,
+    as_of: dt.datetime | None,
+    date_range: tuple[dt.date, dt.date] | None,
+) -> ResolvedRun:
+    """Resolve every campaign of the run as of the instant (D-7) and attribute (A-6)."""
+    t = resolve_as_of(run, as_of)
+    as_of_us = t if t is not None else 0
+    conversions = run.conversions.by_user
+    all_views: list[list[MessageView]] = []
+    attributions: list[Attribution] = []
+    for acc in run.campaigns:
+        c = acc.campaign
+        views = resolve(
+            acc.messages.items(),
+            as_of_us if t is not None else -1,
+            delivery_tracked=c.delivery_tracked,
+            connector=c.channel is Channel.CONNECTOR,
+            selected=_selected_range(acc, date_range),
+            outcome_canonical=_outcome_canonical(acc),
+        )
+        all_views.append(views)
+        attributions.append(attribute(views, c, conversions, as_of_us))
+    return ResolvedRun(run, t, date_range, all_views, attributions)
+
+
+@attrs.frozen
+class RunSource:
+    """What a report was computed from, for run-wide views (overview, contacts)."""
+
+    run: RunAccumulator
+    as_of: dt.datetime | None
+    attribution: str
+    date_range: tuple[dt.date, dt.date] | None
+
+    def resolve(self) -> ResolvedRun:
+        return resolve_run(self.run, as_of=self.as_of, date_range=self.date_range)
+
+
 def build_reports(
     run: RunAccumulator,
     *,
@@ -81,25 +134,9 @@ def build_reports(
             f"date range: 'from' {date_range[0]} is after 'to' {date_range[1]}",
             field="date_range",
         )
-    t = resolve_as_of(run, as_of)
-    as_of_us = t if t is not None else 0
-    conversions = {
-        user: recs for user, recs in run.conversions.by_user.items()
-    }
-    all_views: list[list[MessageView]] = []
-    attributions: list[Attribution] = []
-    for acc in run.campaigns:
-        c = acc.campaign
-        views = resolve(
-            acc.messages.items(),
-            as_of_us if t is not None else -1,
-            delivery_tracked=c.delivery_tracked,
-            connector=c.channel is Channel.CONNECTOR,
-            selected=_selected_range(acc, date_range),
-            outcome_canonical=_outcome_canonical(acc),
-        )
-        all_views.append(views)
-        attributions.append(attribute(views, c, conversions, as_of_us))
+    resolved = resolve_run(run, as_of=as_of, date_range=date_range)
+    t, as_of_us = resolved.as_of_us, resolved.as_of_us or 0
+    all_views, attributions = resolved.views, resolved.attributions
     # X-8: the primary-goal events each campaign claims under the report's type
     claims: list[set[bytes]] = []
     for acc, attr in zip(run.campaigns, attributions):
@@ -127,6 +164,7 @@ def build_reports(
                 claimed_elsewhere=others,
                 extra_warnings=warnings_by_campaign.get(acc.campaign.id, []),
                 facts=facts,
+                source=RunSource(run, as_of, attribution, date_range),
             )
         )
     return reports
@@ -163,6 +201,7 @@ def _build_one(
     claimed_elsewhere: set[bytes],
     extra_warnings: list[str],
     facts: ContactFacts,
+    source: RunSource,
 ) -> Report:
     c = acc.campaign
     zone = c.zone
@@ -170,9 +209,7 @@ def _build_one(
     tracked = c.delivery_tracked
     t = as_of_us if as_of_us is not None else 0
     as_of_text = from_us(as_of_us, zone).isoformat() if as_of_us is not None else None
-    delivery = delivery_section(
-        views, delivery_tracked=tracked, as_of=t, validity_us=c.validity_us
-    )
+    delivery = delivery_section(views, delivery_tracked=tracked, as_of=t, validity_us=c.validity_us)
     engagement = engagement_section(
         views, delivery_tracked=tracked, click_tracking=c.click_tracking
     )
@@ -197,9 +234,7 @@ def _build_one(
         content_api=acc.content_api,
         as_of=t,
     )
-    uplift, uplift_warnings = uplift_section(
-        views, c, acc.recipients, run.conversions.by_user, t
-    )
+    uplift, uplift_warnings = uplift_section(views, c, acc.recipients, run.conversions.by_user, t)
     quality = data_quality_section(
         acc,
         views,
@@ -242,4 +277,5 @@ def _build_one(
         timeline=timeline_section(acc.timeline, views, c, t if as_of_us is not None else None),
         data_quality=quality,
         definitions=definitions_for(c),
+        source=source,
     )

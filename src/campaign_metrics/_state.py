@@ -7,7 +7,7 @@ integer microseconds since the epoch.
 
 from __future__ import annotations
 
-from typing import Any, Optional
+from typing import Any
 
 __all__ = ["PAIR", "MessageState", "has_pair", "merge_pairs"]
 
@@ -18,14 +18,14 @@ NO_ID = b"\0" * 8
 
 # A failure-to-send record: (time, kind, reason_key, category, error_code, reason, digest)
 # kind is one of "response", "send_failed", "personalization_failed", "skipped".
-FailRecord = tuple[int, str, str, Optional[str], Optional[str], Optional[str], bytes]
+FailRecord = tuple[int, str, str, str | None, str | None, str | None, bytes]
 # A delivery-failure record: (time, type, event_id, reason, error_code, digest)
-OutcomeRecord = tuple[int, str, Optional[str], Optional[str], Optional[str], bytes]
+OutcomeRecord = tuple[int, str, str | None, str | None, str | None, bytes]
 # A click record: (time, digest)
 ClickRecord = tuple[int, bytes]
 # The canonical-first 200 send at the earliest 200-send time:
 # (time, event_id, response_code, segments, send_mode, tz_mode)
-SendRecord = tuple[int, Optional[str], Optional[int], Optional[int], Optional[str], Optional[str]]
+SendRecord = tuple[int, str | None, int | None, int | None, str | None, str | None]
 
 
 def _min(a: int | None, b: int | None) -> int | None:
@@ -106,9 +106,10 @@ class MessageState:
         self.fallback_min = _min(self.fallback_min, other.fallback_min)
         self.fc_min = _min(self.fc_min, other.fc_min)
         self.ctrl_min = _min(self.ctrl_min, other.ctrl_min)
-        if other.send is not None:
-            if self.send is None or send_key(other.send) < send_key(self.send):
-                self.send = other.send
+        if other.send is not None and (
+            self.send is None or send_key(other.send) < send_key(self.send)
+        ):
+            self.send = other.send
         self.sent_min = self.send[0] if self.send is not None else None
         self.fails = _union(self.fails, other.fails)
         self.outcomes = _union(self.outcomes, other.outcomes)

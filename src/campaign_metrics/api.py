@@ -15,6 +15,7 @@ from .errors import ConfigurationError, InputError
 from .io._fast import fold_events_file
 from .io.readers import ProgressFn, iter_conversions, iter_recipients, read_campaign
 from .model import Campaign, ConversionEvent, MessageEvent, Recipient
+from .progress import ProgressCallback
 from .report import Report
 from .timezones import get_zone
 
@@ -34,7 +35,7 @@ class CampaignInput:
     conversions: Iterable[ConversionEvent] = ()
 
 
-CampaignSource = Union[PathLike, CampaignInput, CampaignAccumulator, tuple[Any, ...]]
+CampaignSource = Union[PathLike, CampaignInput, CampaignAccumulator, tuple[Any, ...]]  # noqa: UP007
 
 
 def _as_date(value: object, which: str) -> dt.date:
@@ -72,12 +73,20 @@ def _as_instant(value: object) -> dt.datetime | None:
 
 
 def _handle(
-    error: InputError, strict: bool, sink: list[RejectedRecord], on_reject: RejectFn | None,
-    file: str, line: int | None,
+    error: InputError,
+    strict: bool,
+    sink: list[RejectedRecord],
+    on_reject: RejectFn | None,
+    file: str,
+    line: int | None,
+    origin: str | None = None,
 ) -> None:
     if strict:
+        if origin is not None and error.file is not None and "/" not in error.file:
+            raise error.located(f"{origin}/{error.file}", error.line)
         raise error
     record = RejectedRecord.from_error(error, file, line)
+    record.origin = origin
     sink.append(record)
     if on_reject is not None:
         on_reject(record)
@@ -89,7 +98,7 @@ def _load_directory(
     strict: bool,
     naive_zone: dt.tzinfo | None,
     on_reject: RejectFn | None,
-    progress: Callable[[str, int, int], None] | None,
+    progress: ProgressCallback | None,
 ) -> tuple[CampaignAccumulator, Path | None]:
     if not path.is_dir():
         raise InputError(reason="not a readable campaign directory", file=str(path))
@@ -104,7 +113,7 @@ def _load_directory(
         rows: list[Recipient] = []
         for line, item in iter_recipients(rec_file):
             if isinstance(item, InputError):
-                _handle(item, strict, rejected, on_reject, rec_file.name, line)
+                _handle(item, strict, rejected, on_reject, rec_file.name, line, str(path))
             else:
                 rows.append(item)
         recipients = rows
@@ -113,8 +122,7 @@ def _load_directory(
         repeated = len(recipients) - len(acc.recipients)
         if repeated:  # FORMATS.md: the row sorting first is kept, and reported
             acc.notes.add(
-                f"recipients.csv: {repeated} repeated user_id rows; the row sorting first "
-                "was kept"
+                f"recipients.csv: {repeated} repeated user_id rows; the row sorting first was kept"
             )
     jsonl, csv_ = path / "events.jsonl", path / "events.csv"
     if jsonl.exists() and csv_.exists():
@@ -128,11 +136,19 @@ def _load_directory(
         if progress is not None:
             label = f"{path.name}/{events_file.name}"
 
-            def report_progress(done: int) -> None:
-                progress(label, done, total)
+            def report_progress(done: int, records: int) -> None:
+                progress(label, done, total, records)
 
-        fold_file(acc, events_file, strict=strict, naive_zone=naive_zone,
-                  on_reject=on_reject, sink=rejected, progress=report_progress)
+        fold_file(
+            acc,
+            events_file,
+            strict=strict,
+            naive_zone=naive_zone,
+            on_reject=on_reject,
+            sink=rejected,
+            progress=report_progress,
+            origin=str(path),
+        )
     for r in rejected:
         acc.reject(r)
     if events_file is None:
@@ -150,12 +166,13 @@ def fold_file(
     on_reject: RejectFn | None,
     sink: list[RejectedRecord],
     progress: ProgressFn | None = None,
+    origin: str | None = None,
 ) -> None:
     """Stream one events file into an accumulator (the hot path of :mod:`io._fast`)."""
     name = events_file.name
 
     def on_bad(error: InputError, line: int) -> None:
-        _handle(error, strict, sink, on_reject, name, line)
+        _handle(error, strict, sink, on_reject, name, line, origin)
 
     fold_events_file(acc, events_file, naive_zone=naive_zone, on_bad=on_bad, progress=progress)
 
@@ -166,7 +183,7 @@ def load_run(
     strict: bool = False,
     naive_tz: str | dt.tzinfo | None = None,
     on_reject: RejectFn | None = None,
-    progress: Callable[[str, int, int], None] | None = None,
+    progress: ProgressCallback | None = None,
 ) -> RunAccumulator:
     """Read every campaign and conversion source of a run into a :class:`RunAccumulator`.
 
@@ -198,7 +215,10 @@ def load_run(
             accs.append(acc)
         else:
             acc, conv = _load_directory(
-                Path(source), strict=strict, naive_zone=naive_zone, on_reject=on_reject,
+                Path(source),
+                strict=strict,
+                naive_zone=naive_zone,
+                on_reject=on_reject,
                 progress=progress,
             )
             accs.append(acc)
@@ -231,17 +251,16 @@ def load_run(
             dropped += 1
     for path, display, owner in conversion_files:
         sink = owner.rejected if owner is not None else shared_rejected
+        origin = str(path.parent) if owner is not None else None
         for line, conv_item in iter_conversions(path, name=display, naive_zone=naive_zone):
             if isinstance(conv_item, InputError):
-                _handle(conv_item, strict, sink, on_reject, display, line)
+                _handle(conv_item, strict, sink, on_reject, display, line, origin)
                 continue
             if conv_item.user_id in reached:
                 pool.add(conv_item)
             else:
                 dropped += 1  # A-6: a user no campaign reached cannot convert
-    return RunAccumulator(
-        accs, pool, shared_rejected=shared_rejected, dropped_conversions=dropped
-    )
+    return RunAccumulator(accs, pool, shared_rejected=shared_rejected, dropped_conversions=dropped)
 
 
 def analyze(
@@ -253,7 +272,7 @@ def analyze(
     strict: bool = False,
     naive_tz: str | dt.tzinfo | None = None,
     on_reject: RejectFn | None = None,
-    progress: Callable[[str, int, int], None] | None = None,
+    progress: ProgressCallback | None = None,
 ) -> list[Report]:
     """Reports for campaign directories (or domain objects), in the order given.
 

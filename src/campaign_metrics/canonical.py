@@ -61,9 +61,11 @@ def _dump(value: Any) -> str:
         return str.__str__(value)
     if isinstance(value, dict):
         items = sorted(value.items())
-        return "{" + ",".join(
-            json.dumps(k, ensure_ascii=False) + ":" + _dump(v) for k, v in items
-        ) + "}"
+        return (
+            "{"
+            + ",".join(json.dumps(k, ensure_ascii=False) + ":" + _dump(v) for k, v in items)
+            + "}"
+        )
     if isinstance(value, list):
         return "[" + ",".join(_dump(v) for v in value) + "]"
     return json.dumps(value, ensure_ascii=False)
@@ -85,8 +87,11 @@ def canonical_event(
     extras: Mapping[str, Any] | None = None,
 ) -> str:
     """The canonical form of a message event (D-10); the campaign id is filled in."""
-    record: dict[str, Any] = {"campaign_id": campaign_id, "type": type_,
-                              "time": format_utc(time_us)}
+    record: dict[str, Any] = {
+        "campaign_id": campaign_id,
+        "type": type_,
+        "time": format_utc(time_us),
+    }
     if user_id is not None:
         record["user_id"] = user_id
     if event_id is not None:

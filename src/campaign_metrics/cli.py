@@ -1,7 +1,10 @@
 """The command line: argument parsing and rendering only.
 
     campaign-metrics report DIR... [--conversions FILE] [--as-of TIME] [--from DATE --to DATE]
-                                   [--attribution TYPE] [--naive-tz ZONE] [--json] [--strict]
+                                   [--attribution TYPE] [--naive-tz ZONE] [--json | --csv]
+                                   [--output PATH] [--strict] [--show-numbers]
+    campaign-metrics contacts DIR... [--csv] [--show-numbers] [...]
+    campaign-metrics overview DIR... [--json] [...]
 
 Lenient by default (a bad record is reported on stderr and in ``data_quality.rejected``,
 exit 0); ``--strict`` stops at the first bad record with exit status 2. A configuration
@@ -30,6 +33,39 @@ class _Parser(argparse.ArgumentParser):
         self.exit(EXIT_ERROR, f"{self.prog}: error: {message}\n")
 
 
+def _add_run_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("dirs", nargs="+", metavar="DIR", help="campaign directories")
+    p.add_argument(
+        "--conversions",
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="a conversions file shared by every campaign (repeatable)",
+    )
+    p.add_argument("--as-of", metavar="TIME", help="report as of this ISO-8601 instant")
+    p.add_argument("--from", dest="date_from", metavar="DATE", help="first day (app zone)")
+    p.add_argument("--to", dest="date_to", metavar="DATE", help="last day (app zone)")
+    p.add_argument(
+        "--attribution",
+        choices=("view_through", "click_through", "in_session"),
+        default="view_through",
+        help="the attribution type the other sections use (A-12)",
+    )
+    p.add_argument(
+        "--naive-tz", metavar="ZONE", help="the IANA zone of times written without an offset"
+    )
+    p.add_argument("--strict", action="store_true", help="stop at the first bad record")
+    p.add_argument(
+        "--show-numbers",
+        action="store_true",
+        help="show mobile numbers unmasked in output and messages (X-7)",
+    )
+    p.add_argument("--output", metavar="PATH", help="write the output to PATH")
+    p.add_argument(
+        "--no-progress", action="store_true", help="never show the progress bar on stderr"
+    )
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="campaign-metrics",
@@ -37,76 +73,157 @@ def _parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     report = sub.add_parser("report", help="report on one or more campaign directories")
-    report.add_argument("dirs", nargs="+", metavar="DIR", help="campaign directories")
-    report.add_argument(
-        "--conversions",
-        action="append",
-        default=[],
-        metavar="FILE",
-        help="a conversions file shared by every campaign (repeatable)",
-    )
-    report.add_argument("--as-of", metavar="TIME", help="report as of this ISO-8601 instant")
-    report.add_argument("--from", dest="date_from", metavar="DATE", help="first day (app zone)")
-    report.add_argument("--to", dest="date_to", metavar="DATE", help="last day (app zone)")
-    report.add_argument(
-        "--attribution",
-        choices=("view_through", "click_through", "in_session"),
-        default="view_through",
-        help="the attribution type the other sections use (A-12)",
-    )
-    report.add_argument(
-        "--naive-tz", metavar="ZONE", help="the IANA zone of times written without an offset"
-    )
+    _add_run_options(report)
     out = report.add_mutually_exclusive_group()
     out.add_argument("--json", action="store_true", help="print the JSON report")
-    report.add_argument("--strict", action="store_true", help="stop at the first bad record")
+    out.add_argument("--csv", action="store_true", help="print the campaigns table (O-5)")
+    contacts = sub.add_parser(
+        "contacts", help="list the contacts with status, hard bounces and suppression"
+    )
+    _add_run_options(contacts)
+    contacts.add_argument("--csv", action="store_true", help="write CSV instead of a table")
+    overview = sub.add_parser("overview", help="the overview tiles over a set of campaigns")
+    _add_run_options(overview)
+    overview.add_argument("--json", action="store_true", help="print the JSON object")
     return parser
 
 
-def _warn(stream: IO[str], message: str) -> None:
-    from .phone import mask_numbers_in_text
-
-    print(f"campaign-metrics: warning: {mask_numbers_in_text(message)}", file=stream)
-
-
-def _run_report(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> int:
+def _analyze(args: argparse.Namespace, stderr: IO[str]) -> list[Report]:
     from .api import analyze
     from .engine import RejectedRecord
+    from .progress import progress_for
 
     if (args.date_from is None) != (args.date_to is None):
         raise ConfigurationError("--from and --to go together: give both dates")
     date_range = (args.date_from, args.date_to) if args.date_from is not None else None
+    show = args.show_numbers
 
     def on_reject(record: RejectedRecord) -> None:
-        where = f"{record.file}:{record.line}" if record.line is not None else record.file
+        where = record.where
         field = f" field '{record.field}':" if record.field else ""
-        _warn(stderr, f"{where}:{field} {record.reason} (record skipped)")
+        _warn(stderr, f"{where}:{field} {record.reason} (record skipped)", show)
 
-    reports = analyze(
-        *args.dirs,
-        conversions=args.conversions or None,
-        as_of=args.as_of,
-        attribution=args.attribution,
-        date_range=date_range,
-        strict=args.strict,
-        naive_tz=args.naive_tz,
-        on_reject=on_reject,
-    )
-    _emit(reports, args, stdout)
+    machine = getattr(args, "json", False) or getattr(args, "csv", False)
+    with progress_for(stderr, enabled=not (args.no_progress or machine)) as progress:
+        return analyze(
+            *args.dirs,
+            conversions=args.conversions or None,
+            as_of=args.as_of,
+            attribution=args.attribution,
+            date_range=date_range,
+            strict=args.strict,
+            naive_tz=args.naive_tz,
+            on_reject=on_reject,
+            progress=progress,
+        )
+
+
+def _warn(stream: IO[str], message: str, show_numbers: bool = False) -> None:
+    from .phone import mask_numbers_in_text
+
+    text = message if show_numbers else mask_numbers_in_text(message)
+    print(f"campaign-metrics: warning: {text}", file=stream)
+
+
+class _Output:
+    """stdout, or the file of ``--output``."""
+
+    def __init__(self, path: str | None, stdout: IO[str]) -> None:
+        self.path = path
+        self.stdout = stdout
+        self.file: IO[str] | None = None
+
+    def __enter__(self) -> IO[str]:
+        if self.path is None:
+            return self.stdout
+        try:
+            self.file = open(self.path, "w", encoding="utf-8", newline="")
+        except OSError as exc:
+            raise ConfigurationError(
+                f"--output: cannot write {self.path}: {exc.strerror}"
+            ) from None
+        return self.file
+
+    def __exit__(self, *exc: object) -> None:
+        if self.file is not None:
+            self.file.close()
+
+
+def _run_report(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> int:
+    reports = _analyze(args, stderr)
+    if args.csv:
+        from .tables import table_schema, write_campaigns_csv
+
+        with _Output(args.output, stdout) as out:
+            write_campaigns_csv(reports, out)
+        if args.output is not None:  # X-5: the schema travels beside the export
+            schema = args.output + ".schema.json"
+            with open(schema, "w", encoding="utf-8") as f:
+                f.write(dumps(table_schema(reports)) + "\n")
+        return EXIT_OK
+    with _Output(args.output, stdout) as out:
+        if args.json:
+            out.write(dumps([r.to_dict() for r in reports]) + "\n")
+        else:
+            from .render import render_terminal
+
+            render_terminal(reports, file=out)
     return EXIT_OK
 
 
-def _emit(reports: Sequence[Report], args: argparse.Namespace, stdout: IO[str]) -> None:
-    if args.json:
-        stdout.write(dumps([r.to_dict() for r in reports]) + "\n")
-        return
-    from .render import render_terminal
+def _run_contacts(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> int:
+    from .tables import CONTACT_COLUMNS, suppression_list, write_contacts_csv
 
-    render_terminal(reports, file=stdout)
+    rows = suppression_list(_analyze(args, stderr), show_numbers=args.show_numbers)
+    with _Output(args.output, stdout) as out:
+        if args.csv:
+            write_contacts_csv(rows, out)
+        else:
+            from .render import render_rows
+
+            render_rows(
+                "Contacts",
+                list(CONTACT_COLUMNS),
+                [[_cell(getattr(r, c)) for c in CONTACT_COLUMNS] for r in rows],
+                file=out,
+            )
+    return EXIT_OK
 
 
-def main(argv: Sequence[str] | None = None, *, stdout: IO[str] | None = None,
-         stderr: IO[str] | None = None) -> int:
+def _cell(value: object) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return str(value)
+
+
+def _run_overview(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> int:
+    from .tables import overview
+
+    tiles = overview(_analyze(args, stderr))
+    with _Output(args.output, stdout) as out:
+        if args.json:
+            out.write(dumps(tiles.to_dict()) + "\n")
+        else:
+            from .render import fmt, render_rows
+
+            data = tiles.to_dict()
+            render_rows(
+                "Overview",
+                ["tile", "value"],
+                [[k, fmt(v) if k != "campaigns" else ", ".join(v)] for k, v in data.items()],
+                file=out,
+            )
+    return EXIT_OK
+
+
+def main(
+    argv: Sequence[str] | None = None,
+    *,
+    stdout: IO[str] | None = None,
+    stderr: IO[str] | None = None,
+) -> int:
     """Run the command line; returns the exit status."""
     out = stdout or sys.stdout
     err = stderr or sys.stderr
@@ -114,10 +231,15 @@ def main(argv: Sequence[str] | None = None, *, stdout: IO[str] | None = None,
     try:
         if args.command == "report":
             return _run_report(args, out, err)
+        if args.command == "contacts":
+            return _run_contacts(args, out, err)
+        if args.command == "overview":
+            return _run_overview(args, out, err)
     except CampaignMetricsError as exc:
         from .phone import mask_numbers_in_text
 
-        print(f"campaign-metrics: error: {mask_numbers_in_text(str(exc))}", file=err)
+        text = str(exc) if getattr(args, "show_numbers", False) else mask_numbers_in_text(str(exc))
+        print(f"campaign-metrics: error: {text}", file=err)
         return EXIT_ERROR
     except KeyboardInterrupt:
         print("campaign-metrics: interrupted", file=err)

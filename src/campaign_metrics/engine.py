@@ -18,7 +18,7 @@ import datetime as dt
 import hashlib
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, Optional
+from typing import TYPE_CHECKING, Any
 
 from ._state import NO_ID, PAIR, MessageState, SendRecord, has_pair, merge_pairs
 from .canonical import canonical_conversion, canonical_event
@@ -45,6 +45,7 @@ _TIMELINE_TYPES = frozenset(
 _CAMPAIGN_LEVEL = _TIMELINE_TYPES | {_ET.UNSUBSCRIBED, _ET.CONTENT_API_ERROR}
 _OUTCOME_TYPES = frozenset({_ET.DELIVERY_FAILED, _ET.SOFT_BOUNCE, _ET.HARD_BOUNCE, _ET.DELETED})
 _DELIVERY_TYPES = _OUTCOME_TYPES | {_ET.DELIVERED, _ET.SMS_FALLBACK}
+_NOT_D2 = frozenset({_ET.FC_REMOVED, _ET.CONTROL_REMOVED})  # D-2: never make it Attempted
 
 #: The order of an event's extra fields inside the engine (a tuple, never a dict).
 EXTRA_FIELDS = (
@@ -102,13 +103,27 @@ def event_key(
 class RejectedRecord:
     """A record lenient mode did not accept: its file, line, field and reason."""
 
-    __slots__ = ("field", "file", "line", "reason")
+    __slots__ = ("field", "file", "line", "origin", "reason")
 
-    def __init__(self, file: str, line: int | None, field: str | None, reason: str) -> None:
+    def __init__(
+        self,
+        file: str,
+        line: int | None,
+        field: str | None,
+        reason: str,
+        origin: str | None = None,
+    ) -> None:
         self.file = file
         self.line = line
         self.field = field
         self.reason = reason
+        self.origin = origin  # the directory the file is in (messages only, not the report)
+
+    @property
+    def where(self) -> str:
+        """``dir/file:line`` for messages."""
+        path = f"{self.origin}/{self.file}" if self.origin else self.file
+        return f"{path}:{self.line}" if self.line is not None else path
 
     def sort_key(self) -> tuple[str, int, str, str]:
         return (self.file, self.line or 0, self.field or "", self.reason)
@@ -127,8 +142,12 @@ class RejectedRecord:
 
     @classmethod
     def from_error(cls, error: InputError, file: str, line: int | None) -> RejectedRecord:
-        return cls(error.file or file, error.line if error.line is not None else line,
-                   error.field, error.reason)
+        return cls(
+            error.file or file,
+            error.line if error.line is not None else line,
+            error.field,
+            error.reason,
+        )
 
 
 # --------------------------------------------------------------------------- campaigns
@@ -148,6 +167,9 @@ class CampaignAccumulator:
     """
 
     __slots__ = (
+        "_click_tracking",
+        "_multi",
+        "_sent_only",
         "campaign",
         "campaign_level",
         "content_api",
@@ -156,14 +178,11 @@ class CampaignAccumulator:
         "max_time",
         "messages",
         "notes",
-        "records",
         "recipients",
+        "records",
         "rejected",
         "timeline",
         "unsubscribes",
-        "_click_tracking",
-        "_multi",
-        "_sent_only",
     )
 
     def __init__(
@@ -173,12 +192,12 @@ class CampaignAccumulator:
     ) -> None:
         self.campaign = campaign
         self.recipients: dict[str, Recipient] | None = _recipient_map(recipients)
-        self.messages: dict[tuple[str, Optional[str]], MessageState] = {}
+        self.messages: dict[tuple[str, str | None], MessageState] = {}
         self.campaign_level: set[bytes] = set()  # D-10 pairs of campaign-level records
         self.ignored_ids: set[bytes] = set()  # CH-2/CH-3: identities of ignored events
         self.timeline: dict[str, int] = {}  # T-2: earliest time per timeline type
-        self.unsubscribes: set[tuple[str, int, Optional[str]]] = set()  # O-3
-        self.content_api: set[tuple[int, Optional[int], bytes]] = set()  # E-4
+        self.unsubscribes: set[tuple[str, int, str | None]] = set()  # O-3
+        self.content_api: set[tuple[int, int | None, bytes]] = set()  # E-4
         self.records = 0  # D-10: records accepted, repeats included
         self.max_time: int | None = None  # D-7: latest accepted record
         self.rejected: list[RejectedRecord] = []
@@ -271,9 +290,8 @@ class CampaignAccumulator:
         state.pairs += pair
         digest = pair[8:]
         fd = state.first_d2
-        if fd is None or t < fd:
-            if etype is not _ET.FC_REMOVED and etype is not _ET.CONTROL_REMOVED:
-                state.first_d2 = t  # D-2
+        if (fd is None or t < fd) and etype not in _NOT_D2:
+            state.first_d2 = t  # D-2
         if etype is _ET.SENT:
             code = extras[0]
             if code is None or code == 200:  # D-1: absent code is a 200
@@ -299,21 +317,33 @@ class CampaignAccumulator:
             if fm is None or t < fm:
                 state.fallback_min = t
         elif etype is _ET.SEND_FAILED:
-            _add(state, "fails", (t, "send_failed", _send_failed_reason(extras), None,
-                                  extras[1], extras[2], digest))
+            _add(
+                state,
+                "fails",
+                (t, "send_failed", _send_failed_reason(extras), None, extras[1], extras[2], digest),
+            )
         elif etype is _ET.PERSONALIZATION_FAILED:
-            _add(state, "fails", (t, "personalization_failed", "personalization_failed",
-                                  extras[3] or "undefined", None, None, digest))
+            _add(
+                state,
+                "fails",
+                (
+                    t,
+                    "personalization_failed",
+                    "personalization_failed",
+                    extras[3] or "undefined",
+                    None,
+                    None,
+                    digest,
+                ),
+            )
         elif etype is _ET.SKIPPED:
             reason = extras[2]
             key_ = f"skipped:{reason}" if reason else "skipped"
             _add(state, "fails", (t, "skipped", key_, None, None, reason, digest))
         elif etype is _ET.FC_REMOVED:
-            if state.fc_min is None or t < state.fc_min:
-                state.fc_min = t
+            state.fc_min = t if state.fc_min is None else min(state.fc_min, t)
         elif etype is _ET.CONTROL_REMOVED:
-            if state.ctrl_min is None or t < state.ctrl_min:
-                state.ctrl_min = t
+            state.ctrl_min = t if state.ctrl_min is None else min(state.ctrl_min, t)
 
     def _fold_send(
         self,
@@ -338,11 +368,20 @@ class CampaignAccumulator:
         campaign_id = self.campaign.id
 
         def key(rec: SendRecord) -> tuple[int, str]:
-            extras = {"response_code": rec[2], "segments": rec[3], "send_mode": rec[4],
-                      "tz_mode": rec[5]}
+            extras = {
+                "response_code": rec[2],
+                "segments": rec[3],
+                "send_mode": rec[4],
+                "tz_mode": rec[5],
+            }
             return rec[0], canonical_event(
-                campaign_id, "sent", rec[0], user_id=user_id, event_id=rec[1],
-                instance_id=instance_id, extras=extras,
+                campaign_id,
+                "sent",
+                rec[0],
+                user_id=user_id,
+                event_id=rec[1],
+                instance_id=instance_id,
+                extras=extras,
             )
 
         return key
@@ -540,17 +579,26 @@ def _recipient_map(
 def _recipient_canonical(r: Recipient) -> str:
     from .canonical import json_key
 
-    return json_key({k: v for k, v in (
-        ("user_id", r.user_id), ("mobile_number", r.mobile_number), ("locale", r.locale),
-        ("variation", r.variation), ("timezone", r.timezone),
-        ("group", r.group.value if r.group else None),
-    ) if v is not None})
+    return json_key(
+        {
+            k: v
+            for k, v in (
+                ("user_id", r.user_id),
+                ("mobile_number", r.mobile_number),
+                ("locale", r.locale),
+                ("variation", r.variation),
+                ("timezone", r.timezone),
+                ("group", r.group.value if r.group else None),
+            )
+            if v is not None
+        }
+    )
 
 
 # --------------------------------------------------------------------------- conversions
 
 # A stored conversion: (time, name, revenue, properties, event_id, digest)
-ConversionRecord = tuple[int, str, Optional[Decimal], Any, Optional[str], bytes]
+ConversionRecord = tuple[int, str, Decimal | None, Any, str | None, bytes]
 
 
 class ConversionPool:
@@ -561,7 +609,7 @@ class ConversionPool:
     0
     """
 
-    __slots__ = ("by_user", "max_time", "rejected", "records")
+    __slots__ = ("by_user", "max_time", "records", "rejected")
 
     def __init__(self) -> None:
         self.by_user: dict[str, list[ConversionRecord]] = {}
@@ -655,7 +703,9 @@ class ConversionPool:
 
     def state_key(self) -> tuple[Any, ...]:
         return (
-            tuple(sorted((u, tuple(sorted(r[5] for r in recs))) for u, recs in self.by_user.items())),
+            tuple(
+                sorted((u, tuple(sorted(r[5] for r in recs))) for u, recs in self.by_user.items())
+            ),
             self.records,
             self.max_time,
             tuple(sorted(r.sort_key() for r in self.rejected)),

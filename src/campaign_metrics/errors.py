@@ -111,6 +111,4 @@ class MissingDependencyError(CampaignMetricsError, ImportError):
     def __init__(self, package: str, extra: str) -> None:
         self.package = package
         self.extra = extra
-        super().__init__(
-            f"this feature needs '{package}': pip install 'campaign-metrics[{extra}]'"
-        )
+        super().__init__(f"this feature needs '{package}': pip install 'campaign-metrics[{extra}]'")

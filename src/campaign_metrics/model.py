@@ -329,8 +329,7 @@ class GoalFilter:
             self.value
         ):
             raise ConfigurationError(
-                f"goal filter on '{self.property}': '{self.op}' needs a number, "
-                f"got {self.value!r}",
+                f"goal filter on '{self.property}': '{self.op}' needs a number, got {self.value!r}",
                 field="filters",
             )
 
@@ -418,8 +417,7 @@ class Goal:
         for key in ("primary", "track_revenue"):
             if key in data and not isinstance(data[key], bool):
                 raise ConfigurationError(
-                    f"goal '{data.get('name')}': '{key}' must be true or false "
-                    f"(got {data[key]!r})",
+                    f"goal '{data.get('name')}': '{key}' must be true or false (got {data[key]!r})",
                     field="goals",
                 )
         for key in ("name", "event"):
@@ -460,7 +458,10 @@ class Goal:
 
 
 def _check_keys(
-    data: Mapping[str, Any], allowed: set[str], what: str, required: set[str] = frozenset()  # type: ignore[assignment]
+    data: Mapping[str, Any],
+    allowed: set[str],
+    what: str,
+    required: set[str] = frozenset(),  # type: ignore[assignment]
 ) -> None:
     if not isinstance(data, Mapping):
         raise ConfigurationError(f"{what}: expected an object, got {data!r}")
@@ -572,11 +573,13 @@ def _opt_instant(field: str) -> Any:
 def _str_tuple(field: str) -> Any:
     def convert(value: object) -> tuple[str, ...]:
         if isinstance(value, str) or not isinstance(value, (list, tuple)):
-            raise ConfigurationError(f"'{field}' must be a list of strings (got {value!r})",
-                                     field=field)
+            raise ConfigurationError(
+                f"'{field}' must be a list of strings (got {value!r})", field=field
+            )
         if not all(isinstance(v, str) for v in value):
-            raise ConfigurationError(f"'{field}' must be a list of strings (got {value!r})",
-                                     field=field)
+            raise ConfigurationError(
+                f"'{field}' must be a list of strings (got {value!r})", field=field
+            )
         return tuple(value)
 
     return convert
@@ -681,9 +684,7 @@ class Campaign:
     id: str = attrs.field(validator=_nonempty_str)
     name: str = attrs.field(validator=_nonempty_str)
     channel: Channel = attrs.field(converter=_conv_channel)
-    provider: Provider = attrs.field(
-        default=Provider.INTEGRATED, converter=_conv_provider
-    )
+    provider: Provider = attrs.field(default=Provider.INTEGRATED, converter=_conv_provider)
     delivery_tracking: bool = _bool_field("delivery_tracking", False)
     click_tracking: bool = _bool_field("click_tracking", False)
     delivery_type: DeliveryType = attrs.field(
@@ -700,14 +701,10 @@ class Campaign:
         default=Decimal(DEFAULT_VALIDITY_HOURS),
         converter=_conv_validity,
     )
-    pinned_metrics: tuple[str, ...] = attrs.field(
-        default=(), converter=_conv_pinned
-    )
+    pinned_metrics: tuple[str, ...] = attrs.field(default=(), converter=_conv_pinned)
     auto_suppression: bool = _bool_field("auto_suppression", True)
     advanced_revenue_attribution: bool = _bool_field("advanced_revenue_attribution", True)
-    status: CampaignStatus = attrs.field(
-        default=CampaignStatus.NOT_SENT, converter=_conv_status
-    )
+    status: CampaignStatus = attrs.field(default=CampaignStatus.NOT_SENT, converter=_conv_status)
     caf_enabled: bool = _bool_field("caf_enabled", False)
     reviewers: tuple[str, ...] = attrs.field(default=(), converter=_conv_reviewers)
     approved_by: str | None = _opt_str_field("approved_by")
@@ -737,10 +734,7 @@ class Campaign:
                 field="status",
             )
         # A-2: MMS windows are at most 7 days.
-        if (
-            self.channel is Channel.MMS
-            and self.attribution_window_hours > MMS_MAX_WINDOW_HOURS
-        ):
+        if self.channel is Channel.MMS and self.attribution_window_hours > MMS_MAX_WINDOW_HOURS:
             raise ConfigurationError(
                 f"'attribution_window_hours' of an MMS campaign must be at most "
                 f"{MMS_MAX_WINDOW_HOURS} hours (7 days) (got {self.attribution_window_hours})",
@@ -830,9 +824,7 @@ class Campaign:
         allowed = {a.name for a in attrs.fields(cls)}
         unknown = sorted(set(data) - allowed)
         if unknown:
-            raise ConfigurationError(
-                f"campaign.json: unknown key {unknown[0]!r}", field=unknown[0]
-            )
+            raise ConfigurationError(f"campaign.json: unknown key {unknown[0]!r}", field=unknown[0])
         for key in ("id", "name", "channel"):
             if key not in data:
                 raise ConfigurationError(f"campaign.json: '{key}' is required", field=key)
@@ -1035,12 +1027,8 @@ class MessageEvent:
     )
     attribute: str | None = _opt_text("attribute")
     segments: int | None = _opt_int("segments", minimum=0)
-    send_mode: SendMode | None = attrs.field(
-        default=None, converter=_conv_send_mode, kw_only=True
-    )
-    tz_mode: TzMode | None = attrs.field(
-        default=None, converter=_conv_tz_mode, kw_only=True
-    )
+    send_mode: SendMode | None = attrs.field(default=None, converter=_conv_send_mode, kw_only=True)
+    tz_mode: TzMode | None = attrs.field(default=None, converter=_conv_tz_mode, kw_only=True)
     url: str | None = _opt_text("url")
     status_code: int | None = _opt_int("status_code")
 
@@ -1055,17 +1043,22 @@ class MessageEvent:
                     reason=f"not a key of a '{self.type}' event "
                     f"(allowed: {', '.join(sorted(allowed)) or 'none'})",
                 )
-        if self.type is EventType.SKIPPED and self.reason is not None:
-            if self.reason not in SkipReason._value2member_map_:
-                raise InputError(
-                    field="reason",
-                    expected="one of " + ", ".join(m.value for m in SkipReason),
-                    got=self.reason,
-                )
-        if self.type is EventType.CONTENT_API_ERROR and self.status_code is not None:
-            if 200 <= self.status_code <= 299:
-                raise InputError(field="status_code", expected="a non-2xx status",
-                                 got=self.status_code)
+        if (
+            self.type is EventType.SKIPPED
+            and self.reason is not None
+            and self.reason not in SkipReason._value2member_map_
+        ):
+            raise InputError(
+                field="reason",
+                expected="one of " + ", ".join(m.value for m in SkipReason),
+                got=self.reason,
+            )
+        if (
+            self.type is EventType.CONTENT_API_ERROR
+            and self.status_code is not None
+            and 200 <= self.status_code <= 299
+        ):
+            raise InputError(field="status_code", expected="a non-2xx status", got=self.status_code)
 
     def extras(self) -> dict[str, Any]:
         """The event's extra keys that are set, as plain values."""
@@ -1125,9 +1118,7 @@ class ConversionEvent:
     time: dt.datetime = attrs.field(converter=_to_utc)
     event_id: str | None = attrs.field(default=None, validator=_opt_nonempty_str)
     revenue: Decimal | None = attrs.field(default=None, converter=_revenue)
-    properties: Mapping[str, Any] = attrs.field(
-        factory=dict, converter=_properties, hash=False
-    )
+    properties: Mapping[str, Any] = attrs.field(factory=dict, converter=_properties, hash=False)
 
     @classmethod
     def from_dict(

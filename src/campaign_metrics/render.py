@@ -14,7 +14,14 @@ from typing import IO, Any
 
 from .report import Report
 
-__all__ = ["fmt", "render_terminal", "report_blocks", "report_html", "report_text"]
+__all__ = [
+    "fmt",
+    "render_rows",
+    "render_terminal",
+    "report_blocks",
+    "report_html",
+    "report_text",
+]
 
 Block = tuple[str, list[str], list[list[str]]]
 
@@ -57,16 +64,22 @@ def report_blocks(r: Report) -> list[Block]:
     rows = [
         ["Attempted", fmt(d.attempted), ""],
         ["Sent", fmt(d.sent), _share(d.sent, d.attempted) + " of attempted"],
-        ["Failed to send", fmt(d.failed_to_send), _share(d.failed_to_send, d.attempted)
-         + " of attempted"],
+        [
+            "Failed to send",
+            fmt(d.failed_to_send),
+            _share(d.failed_to_send, d.attempted) + " of attempted",
+        ],
         ["Awaiting response", fmt(d.awaiting_response), ""],
     ]
     if d.delivered is not None:
         rows += [
             ["  Delivered", fmt(d.delivered), _share(d.delivered, d.sent) + " of sent"],
             ["  Sent as SMS", fmt(d.sent_as_sms), _share(d.sent_as_sms, d.sent) + " of sent"],
-            ["  Failed to deliver", fmt(d.failed_to_deliver),
-             _share(d.failed_to_deliver, d.sent) + " of sent"],
+            [
+                "  Failed to deliver",
+                fmt(d.failed_to_deliver),
+                _share(d.failed_to_deliver, d.sent) + " of sent",
+            ],
             ["  In transit", fmt(d.in_transit), _share(d.in_transit, d.sent) + " of sent"],
         ]
     else:
@@ -81,8 +94,9 @@ def report_blocks(r: Report) -> list[Block]:
                 f"p90 {fmt(ttd.p90_s)} s, p99 {fmt(ttd.p99_s)} s",
             ]
         )
-    blocks.append(("Delivery (messages; the outcomes add up to Sent)", ["", "count", "share"],
-                   rows))
+    blocks.append(
+        ("Delivery (messages; the outcomes add up to Sent)", ["", "count", "share"], rows)
+    )
     e = r.engagement
     if e.total_clicks is not None:
         blocks.append(
@@ -160,8 +174,11 @@ def report_blocks(r: Report) -> list[Block]:
     removed = [row for row in err.removed if row.users]
     if removed:
         blocks.append(
-            ("Removed (users)", ["reason", "users"],
-             [[row.reason, fmt(row.users)] for row in removed])
+            (
+                "Removed (users)",
+                ["reason", "users"],
+                [[row.reason, fmt(row.users)] for row in removed],
+            )
         )
     q = r.data_quality
     quality_rows = [
@@ -238,9 +255,31 @@ def report_html(r: Report) -> str:
     for title, header, rows in report_blocks(r):
         parts.append(f"<h4>{html.escape(title)}</h4><table>")
         if any(header):
-            parts.append("<tr>" + "".join(f"<th>{html.escape(h)}</th>" for h in header)
-                         + "</tr>")
+            parts.append("<tr>" + "".join(f"<th>{html.escape(h)}</th>" for h in header) + "</tr>")
         for row in rows:
             parts.append("<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in row) + "</tr>")
         parts.append("</table>")
     return "".join(parts)
+
+
+def render_rows(
+    title: str, header: list[str], rows: list[list[str]], file: IO[str] | None = None
+) -> None:
+    """Print one table (rich when installed, plain text otherwise)."""
+    try:
+        from rich.console import Console
+        from rich.table import Table
+    except ImportError:
+        import sys
+
+        out = file or sys.stdout
+        print(title, file=out)
+        for row in [header, *rows]:
+            print("  ".join(row), file=out)
+        return
+    table = Table(title=title, title_justify="left")
+    for i, h in enumerate(header):
+        table.add_column(h, justify="left" if i == 0 else "right")
+    for row in rows:
+        table.add_row(*row)
+    Console(file=file, highlight=False).print(table)

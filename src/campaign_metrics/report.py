@@ -13,7 +13,7 @@ import json
 import math
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
-from typing import Any, Optional
+from typing import Any
 
 import attrs
 
@@ -50,9 +50,9 @@ __all__ = [
 ]
 
 
-Rate = Optional[float]
-Count = Optional[int]
-Money = Optional[Decimal]
+Rate = float | None
+Count = int | None
+Money = Decimal | None
 
 
 @attrs.frozen(slots=True, kw_only=True)
@@ -61,9 +61,9 @@ class Parameters:
 
     attribution_type: str
     attribution_window_hours: Decimal
-    as_of: Optional[str]
+    as_of: str | None
     time_zone: str
-    date_range: Optional[Mapping[str, str]]
+    date_range: Mapping[str, str] | None
     campaigns_in_run: tuple[str, ...]
     versions: Mapping[str, str]
 
@@ -72,9 +72,9 @@ class Parameters:
 class TimeToDeliver:
     """X-2: earliest receipt − send instant over Delivered messages (seconds)."""
 
-    median_s: Optional[float] = None
-    p90_s: Optional[float] = None
-    p99_s: Optional[float] = None
+    median_s: float | None = None
+    p90_s: float | None = None
+    p99_s: float | None = None
     young_share: Rate = None
 
 
@@ -131,7 +131,7 @@ class AttributionResult:
     revenue: Money = None
     average_order_value: Money = None
     average_revenue_per_user: Money = None
-    goals: Optional[tuple[GoalResult, ...]] = None
+    goals: tuple[GoalResult, ...] | None = None
 
 
 @attrs.frozen(slots=True, kw_only=True)
@@ -169,8 +169,8 @@ class FailedToSendRow:
     reason: str
     events: int
     messages: int
-    category: Optional[str]
-    transient: Optional[bool]
+    category: str | None
+    transient: bool | None
 
 
 @attrs.frozen(slots=True, kw_only=True)
@@ -196,15 +196,15 @@ class FailedToDeliverRow:
     reason: str
     messages: int
     share: Rate
-    category: Optional[str]
-    transient: Optional[bool]
+    category: str | None
+    transient: bool | None
 
 
 @attrs.frozen(slots=True, kw_only=True)
 class ContentApiRow:
     """E-4."""
 
-    status_code: Optional[int]
+    status_code: int | None
     count: int
 
 
@@ -215,7 +215,7 @@ class ErrorsSection:
     failed_to_send: tuple[FailedToSendRow, ...]
     removed: tuple[RemovedRow, ...]
     personalization: PersonalizationSection
-    failed_to_deliver: Optional[tuple[FailedToDeliverRow, ...]]
+    failed_to_deliver: tuple[FailedToDeliverRow, ...] | None
     content_api: tuple[ContentApiRow, ...]
 
 
@@ -236,8 +236,8 @@ class ContactsSection:
 class LocaleVariationRow:
     """B-1: one (locale, variation) row; ``None`` locale is all locales."""
 
-    locale: Optional[str]
-    variation: Optional[str]
+    locale: str | None
+    variation: str | None
     attempted: Count
     sent: Count
     failed_to_send: Count
@@ -248,7 +248,7 @@ class LocaleVariationRow:
     conversion_events: Count
     cvr: Rate
     revenue: Money
-    goals: Optional[tuple[GoalResult, ...]]
+    goals: tuple[GoalResult, ...] | None
 
 
 @attrs.frozen(slots=True, kw_only=True)
@@ -275,9 +275,9 @@ class TimezoneSection:
 class Breakdowns:
     """B-1, B-3, B-4."""
 
-    locale_variation: Optional[tuple[LocaleVariationRow, ...]] = None
-    send_mode: Optional[tuple[SendModeRow, ...]] = None
-    timezone: Optional[TimezoneSection] = None
+    locale_variation: tuple[LocaleVariationRow, ...] | None = None
+    send_mode: tuple[SendModeRow, ...] | None = None
+    timezone: TimezoneSection | None = None
 
 
 @attrs.frozen(slots=True, kw_only=True)
@@ -305,12 +305,12 @@ class DailyRow:
 class Timeline:
     """T-2: instants in the app's zone and step durations."""
 
-    segmentation_started: Optional[str] = None
-    segmentation_completed: Optional[str] = None
-    campaign_ready: Optional[str] = None
-    first_sent: Optional[str] = None
-    last_sent: Optional[str] = None
-    durations_s: Mapping[str, Optional[float]] = attrs.field(
+    segmentation_started: str | None = None
+    segmentation_completed: str | None = None
+    campaign_ready: str | None = None
+    first_sent: str | None = None
+    last_sent: str | None = None
+    durations_s: Mapping[str, float | None] = attrs.field(
         factory=lambda: {
             "segmentation": None,
             "preparation": None,
@@ -325,8 +325,8 @@ class RejectedRow:
     """A record lenient mode did not accept."""
 
     file: str
-    line: Optional[int]
-    field: Optional[str]
+    line: int | None
+    field: str | None
     reason: str
 
 
@@ -351,8 +351,8 @@ class Definition:
     """X-5: how a metric is computed."""
 
     formula: str
-    numerator: Optional[str]
-    denominator: Optional[str]
+    numerator: str | None
+    denominator: str | None
     rule: str
 
 
@@ -363,7 +363,7 @@ class Report:
     campaign_id: str
     name: str
     channel: str
-    as_of: Optional[str]
+    as_of: str | None
     parameters: Parameters
     delivery: DeliverySection
     engagement: EngagementSection
@@ -372,11 +372,14 @@ class Report:
     errors: ErrorsSection
     contacts: ContactsSection
     breakdowns: Breakdowns
-    uplift: Optional[Uplift]
-    daily: Optional[tuple[DailyRow, ...]]
+    uplift: Uplift | None
+    daily: tuple[DailyRow, ...] | None
     timeline: Timeline
     data_quality: DataQuality
     definitions: Mapping[str, Definition]
+    #: the run the report was computed from (for run-wide views such as the overview);
+    #: not part of the JSON report, equality or repr
+    _source: Any = attrs.field(default=None, eq=False, repr=False, alias="source")
 
     def to_dict(self) -> dict[str, Any]:
         """Exactly one object of FORMATS.md's JSON report (money as ``Decimal``)."""
@@ -406,7 +409,11 @@ def to_jsonable(value: Any) -> Any:
         to_dict = getattr(value, "to_dict", None)
         if to_dict is not None and not isinstance(value, Report):
             return to_jsonable(to_dict())
-        return {a.name: to_jsonable(getattr(value, a.name)) for a in attrs.fields(type(value))}
+        return {
+            a.name: to_jsonable(getattr(value, a.name))
+            for a in attrs.fields(type(value))
+            if not a.name.startswith("_")
+        }
     if isinstance(value, Mapping):
         return {str(k): to_jsonable(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
@@ -433,7 +440,7 @@ def _encode(value: Any, indent: int | None, level: int) -> str:
         return json.dumps(value, ensure_ascii=False)
     pad = "" if indent is None else "\n" + " " * (indent * (level + 1))
     end = "" if indent is None else "\n" + " " * (indent * level)
-    sep = "," if indent is None else ","
+    sep = ","
     if isinstance(value, Mapping):
         if not value:
             return "{}"

@@ -30,7 +30,7 @@ UTC = dt.timezone.utc
 _EPOCH = dt.datetime(1970, 1, 1, tzinfo=UTC)
 _ONE_US = dt.timedelta(microseconds=1)
 
-ZoneLike = Union[str, dt.tzinfo]
+ZoneLike = Union[str, dt.tzinfo]  # noqa: UP007  (a runtime alias on Python 3.10)
 
 
 def get_zone(zone: ZoneLike) -> dt.tzinfo:
@@ -86,9 +86,7 @@ def parse_instant(text: str, naive_zone: dt.tzinfo | None = None) -> dt.datetime
         try:
             value = _dateutil_parser.isoparse(text)
         except (ValueError, OverflowError):
-            raise ValueError(
-                f"expected an ISO-8601 time with a UTC offset, got {text!r}"
-            ) from None
+            raise ValueError(f"expected an ISO-8601 time with a UTC offset, got {text!r}") from None
     if value.tzinfo is None or value.utcoffset() is None:
         if naive_zone is None:
             raise ValueError(f"expected an ISO-8601 time with a UTC offset, got {text!r}")

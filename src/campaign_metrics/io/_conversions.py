@@ -39,9 +39,7 @@ def conversion_from_mapping(
             raise InputError(field=str(key), reason=f"unknown key '{key}'")
     time_text = data.get("time")
     if not isinstance(time_text, str):
-        raise InputError(
-            field="time", expected="an ISO-8601 time with a UTC offset", got=time_text
-        )
+        raise InputError(field="time", expected="an ISO-8601 time with a UTC offset", got=time_text)
     try:
         time = parse_instant(time_text, naive_zone)
     except ValueError:
@@ -58,7 +56,8 @@ def conversion_from_mapping(
         raise InputError(field="properties", expected="a JSON object", got=properties)
     user_id = _text("user_id", data.get("user_id"), True)
     name = _text("name", data.get("name"), True)
-    assert user_id is not None and name is not None
+    assert user_id is not None
+    assert name is not None
     return ConversionEvent(
         user_id=user_id,
         name=name,

@@ -96,9 +96,7 @@ def event_from_mapping(
             )
     time_text = data.get("time")
     if not isinstance(time_text, str):
-        raise InputError(
-            field="time", expected="an ISO-8601 time with a UTC offset", got=time_text
-        )
+        raise InputError(field="time", expected="an ISO-8601 time with a UTC offset", got=time_text)
     try:
         time = parse_instant(time_text, naive_zone)
     except ValueError:

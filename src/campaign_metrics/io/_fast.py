@@ -187,9 +187,9 @@ def _fold_csv(
         extra_cols = [col.get(k) for k in EXTRA_FIELDS]
         # per type: the columns that must be empty, the extras to read
         forbidden: dict[EventType, tuple[int, ...]] = {}
-        for etype in EventType:
-            allowed = EXTRA_KEYS[etype]
-            forbidden[etype] = tuple(
+        for kind in EventType:
+            allowed = EXTRA_KEYS[kind]
+            forbidden[kind] = tuple(
                 i for k, i in zip(EXTRA_FIELDS, extra_cols) if i is not None and k not in allowed
             )
         present = [(j, i) for j, i in enumerate(extra_cols) if i is not None]
@@ -200,8 +200,9 @@ def _fold_csv(
             except StopIteration:
                 return
             except csv.Error as exc:
-                on_bad(InputError(reason=f"unreadable CSV row: {exc}", file=name, line=start),
-                       start)
+                on_bad(
+                    InputError(reason=f"unreadable CSV row: {exc}", file=name, line=start), start
+                )
                 start = reader.line_num + 1
                 continue
             line = start
@@ -210,8 +211,9 @@ def _fold_csv(
                 if not row or (len(row) == 1 and not row[0].strip()):
                     continue
                 on_bad(
-                    InputError(reason=f"expected {width} cells, got {len(row)}", file=name,
-                               line=line),
+                    InputError(
+                        reason=f"expected {width} cells, got {len(row)}", file=name, line=line
+                    ),
                     line,
                 )
                 continue
@@ -270,8 +272,9 @@ def _fold_jsonl(
     fold = acc.fold
     times = _TimeCache()
     loads = json.loads
-    allowed_by_type = {t: frozenset(EXTRA_KEYS[t]) | frozenset(_ID_KEYS) | {"type", "time"}
-                       for t in EventType}
+    allowed_by_type = {
+        t: frozenset(EXTRA_KEYS[t]) | frozenset(_ID_KEYS) | {"type", "time"} for t in EventType
+    }
     with _open_text(path, name) as f:
         for line, text in enumerate(_ByteCounter(f, progress), start=1):
             if not text.strip():
@@ -280,9 +283,11 @@ def _fold_jsonl(
                 data = loads(text)
             except (json.JSONDecodeError, RecursionError) as exc:
                 msg = exc.msg if isinstance(exc, json.JSONDecodeError) else "nested too deeply"
-                col = f" at column {exc.colno}" if isinstance(exc, json.JSONDecodeError) else ""
-                on_bad(InputError(reason=f"expected a JSON object: {msg}{col}", file=name,
-                                  line=line), line)
+                col = f" (column {exc.colno})" if isinstance(exc, json.JSONDecodeError) else ""
+                on_bad(
+                    InputError(reason=f"expected a JSON object: {msg}{col}", file=name, line=line),
+                    line,
+                )
                 continue
             if type(data) is not dict:
                 _full_path(acc, data, line, name, naive_zone, on_bad, False)

@@ -15,7 +15,7 @@ from __future__ import annotations
 import csv
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
-from typing import TextIO
+from typing import IO
 
 __all__ = ["safe_cell", "write_csv"]
 
@@ -69,7 +69,7 @@ def _cell_text(value: str | int | float | Decimal | None) -> str:
     return str(value)
 
 
-def write_csv(out: TextIO, header: Sequence[str], rows: Iterable[Sequence[object]]) -> None:
+def write_csv(out: IO[str], header: Sequence[str], rows: Iterable[Sequence[object]]) -> None:
     """Write ``header`` and ``rows`` to ``out`` as CSV, every cell through :func:`safe_cell`.
 
     The ``csv`` module writes the file (``QUOTE_MINIMAL``, ``\\r\\n`` line ends), so open

@@ -34,8 +34,8 @@ __all__ = [
 
 PathLike = Union[str, "os.PathLike[str]"]
 T = TypeVar("T")
-#: Called with the number of bytes read so far (progress bars).
-ProgressFn = Callable[[int], None]
+#: Called with the bytes and the lines read so far (progress bars).
+ProgressFn = Callable[[int, int], None]
 
 RECIPIENT_COLUMNS = ("user_id", "mobile_number", "locale", "variation", "timezone", "group")
 
@@ -61,7 +61,7 @@ def read_campaign(path: PathLike, *, name: str = "campaign.json") -> Campaign:
         data = json.loads(text, parse_float=Decimal)
     except json.JSONDecodeError as exc:
         raise InputError(
-            reason=f"expected a JSON object: {exc.msg} at column {exc.colno}",
+            reason=f"expected a JSON object: {exc.msg} (column {exc.colno})",
             file=name,
             line=exc.lineno,
         ) from None
@@ -78,6 +78,7 @@ class _ByteCounter:
         self.f = f
         self.progress = progress
         self.read = 0
+        self.lines = 0
         self.step = step
         self.next_report = step
 
@@ -88,11 +89,12 @@ class _ByteCounter:
             return
         for line in self.f:
             self.read += len(line)
+            self.lines += 1
             if self.read >= self.next_report:
-                progress(self.read)
+                progress(self.read, self.lines)
                 self.next_report = self.read + self.step
             yield line
-        progress(self.read)
+        progress(self.read, self.lines)
 
 
 def _iter_jsonl(
@@ -109,15 +111,21 @@ def _iter_jsonl(
             try:
                 data = json.loads(line, parse_float=parse_float)
             except json.JSONDecodeError as exc:
-                yield line_no, InputError(
-                    reason=f"expected a JSON object: {exc.msg} at column {exc.colno}",
-                    file=name,
-                    line=line_no,
+                yield (
+                    line_no,
+                    InputError(
+                        reason=f"expected a JSON object: {exc.msg} (column {exc.colno})",
+                        file=name,
+                        line=line_no,
+                    ),
                 )
                 continue
             except RecursionError:
-                yield line_no, InputError(
-                    reason="expected a JSON object: nested too deeply", file=name, line=line_no
+                yield (
+                    line_no,
+                    InputError(
+                        reason="expected a JSON object: nested too deeply", file=name, line=line_no
+                    ),
                 )
                 continue
             try:
@@ -175,8 +183,11 @@ def _iter_csv(
             if not row or (len(row) == 1 and not row[0].strip()):
                 continue
             if len(row) != width:
-                yield line_no, InputError(
-                    reason=f"expected {width} cells, got {len(row)}", file=name, line=line_no
+                yield (
+                    line_no,
+                    InputError(
+                        reason=f"expected {width} cells, got {len(row)}", file=name, line=line_no
+                    ),
                 )
                 continue
             try:

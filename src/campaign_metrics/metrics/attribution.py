@@ -12,7 +12,6 @@ from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
-from typing import Optional
 
 import attrs
 
@@ -29,13 +28,16 @@ __all__ = [
     "MessageKey",
     "attribute",
     "conversion_section",
+    "revenue_sum",
+    "revenue_tracked",
+    "type_defined",
 ]
 
 #: A-5: the in-session window, whatever the attribution window.
 IN_SESSION_US = 30 * 60_000_000
 TYPES = ("view_through", "click_through", "in_session")
 
-MessageKey = tuple[str, Optional[str]]
+MessageKey = tuple[str, str | None]
 
 
 @attrs.frozen(slots=True)
@@ -43,7 +45,7 @@ class EventInfo:
     """An attributed conversion: its time, revenue and the goals it matches."""
 
     time: int
-    revenue: Optional[Decimal]
+    revenue: Decimal | None
     goals: frozenset[str]
     user_id: str
 
@@ -65,6 +67,16 @@ class Attribution:
     def message_events(self, type_: str, key: MessageKey, goal: str) -> set[bytes]:
         """The events of ``goal`` attributed to one message under ``type_``."""
         return {d for d in self.by_type[type_].get(key, ()) if goal in self.events[d].goals}
+
+    def restricted(self, keys: Iterable[MessageKey]) -> Attribution:
+        """The attribution of some messages only (B-1, B-3: one breakdown row).
+
+        The events table is shared, not copied: :func:`type_result` over the result
+        counts exactly the conversions of those messages.
+        """
+        wanted = set(keys)
+        by_type = {t: {k: per[k] for k in wanted if k in per} for t, per in self.by_type.items()}
+        return Attribution(by_type, self.events)
 
 
 def eligible(view: MessageView, delivery_tracked: bool) -> bool:
@@ -107,7 +119,7 @@ def attribute(
         matched.sort(key=lambda m: (m[0], m[1]))
         times = [m[0] for m in matched]
 
-        def inside(start: int, end: int) -> range:
+        def inside(start: int, end: int, times: list[int] = times) -> range:
             return range(bisect_left(times, start), bisect_right(times, end))
 
         for v in msgs:
@@ -145,7 +157,27 @@ def _revenue_tracked(campaign: Campaign) -> bool:
     return not (campaign.channel is Channel.MMS and not campaign.advanced_revenue_attribution)
 
 
-def _sum(values: Iterable[Optional[Decimal]]) -> Decimal:
+def revenue_tracked(campaign: Campaign) -> bool:
+    """A-11, O-8: whether the primary goal's revenue is shown (else ``null``)."""
+    return _revenue_tracked(campaign)
+
+
+def type_defined(campaign: Campaign, type_: str) -> bool:
+    """A-10, CH-3: whether the conversion keys of ``type_`` are defined (not ``null``).
+
+    Without a goal nothing is; click-based types need click tracking.
+    """
+    if campaign.primary_goal is None:
+        return False
+    return type_ == "view_through" or campaign.click_tracking
+
+
+def revenue_sum(values: Iterable[Decimal | None]) -> Decimal:
+    """A-11: the exact sum of order values; a conversion without revenue adds 0."""
+    return _sum(values)
+
+
+def _sum(values: Iterable[Decimal | None]) -> Decimal:
     total = Decimal(0)
     for value in values:
         if value is not None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING, Optional
+from typing import TYPE_CHECKING
 
 import attrs
 
@@ -36,7 +36,7 @@ class ContactStatus:
     DELETED = "deleted"
 
 
-def message_status(view: MessageView) -> Optional[str]:
+def message_status(view: MessageView) -> str | None:
     """O-1: a Sent message's contact status; ``None`` for Sent as SMS or untracked."""
     outcome = view.outcome
     if outcome == Outcome.DELIVERED:
@@ -59,7 +59,7 @@ def message_status(view: MessageView) -> Optional[str]:
     return ContactStatus.SOFT_BOUNCE if cls.transient else ContactStatus.HARD_BOUNCE
 
 
-def _instance_order(instance_id: Optional[str]) -> tuple[int, str]:
+def _instance_order(instance_id: str | None) -> tuple[int, str]:
     return (0, "") if instance_id is None else (1, instance_id)
 
 
@@ -113,8 +113,10 @@ def run_contact_facts(
         per_user: dict[str, list[int]] = {}
         messaging = acc.campaign.channel is not Channel.CONNECTOR
         for v in v_list:
-            if v.sent and acc.campaign.delivery_tracked and message_status(v) == (
-                ContactStatus.HARD_BOUNCE
+            if (
+                v.sent
+                and acc.campaign.delivery_tracked
+                and message_status(v) == (ContactStatus.HARD_BOUNCE)
             ):
                 hard[v.user_id] += 1
             if (v.fails or v.outcomes) and _opted_out(v):
@@ -141,8 +143,10 @@ def run_contact_facts(
                 continue
             candidate = (max(times), acc.campaign.id)
             # the latest send wins; ties go to the campaign id that sorts first
-            if best is None or candidate[0] > best[0] or (
-                candidate[0] == best[0] and candidate[1] < best[1]
+            if (
+                best is None
+                or candidate[0] > best[0]
+                or (candidate[0] == best[0] and candidate[1] < best[1])
             ):
                 best = candidate
         unsubscribed[best[1] if best is not None else holder].add(user)

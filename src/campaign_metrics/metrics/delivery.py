@@ -19,9 +19,7 @@ def nearest_rank(sorted_values: Sequence[int], q: float) -> int:
     return sorted_values[min(index, n) - 1]
 
 
-def time_to_deliver(
-    views: Sequence[MessageView], as_of: int, validity_us: int
-) -> TimeToDeliver:
+def time_to_deliver(views: Sequence[MessageView], as_of: int, validity_us: int) -> TimeToDeliver:
     """X-2: median, p90, p99 of earliest receipt − send over Delivered messages, and
     the share of Sent messages still in transit and younger than the validity period."""
     durations = sorted(
@@ -95,9 +93,7 @@ def delivery_section(
         unique_sent_users=len(sent_users),
         unique_delivered_users=len(delivered_users) if tracked else None,
         total_segments=segments,
-        time_to_deliver=time_to_deliver(views, as_of, validity_us)
-        if tracked
-        else TimeToDeliver(),
+        time_to_deliver=time_to_deliver(views, as_of, validity_us) if tracked else TimeToDeliver(),
     )
 
 

@@ -29,8 +29,9 @@ PERSONALIZATION_CATEGORIES = (
 )
 
 
-def _send_row_class(kind: str, reason_key: str, error_code: str | None,
-                    reason: str | None) -> tuple[str | None, bool | None]:
+def _send_row_class(
+    kind: str, reason_key: str, error_code: str | None, reason: str | None
+) -> tuple[str | None, bool | None]:
     if kind in ("personalization_failed", "skipped"):
         return None, None
     if reason_key.startswith("http_"):
@@ -77,7 +78,7 @@ def errors_section(
         if v.failed_to_send:
             seen: set[str] = set()
             cats: set[str] = set()
-            for t, kind, key, pcat, error_code, reason, _ in v.fails:
+            for _t, kind, key, pcat, error_code, reason, _ in v.fails:
                 events[key] += 1
                 if key not in seen:
                     seen.add(key)

@@ -60,10 +60,7 @@ def funnel_section(
             return False
         return all(
             (m.fc_removed and not m.attempted)
-            or (
-                m.failed_to_send
-                and any(f[1] == "personalization_failed" for f in m.fails)
-            )
+            or (m.failed_to_send and any(f[1] == "personalization_failed" for f in m.fails))
             for m in msgs
         )
 
@@ -79,9 +76,7 @@ def funnel_section(
         after_fc = {u for u in segment if not capped(u)}
         after_pers = {u for u in after_fc if not personalization_removed(u)}
         sent_in = sent_users & after_pers
-        stages = _stages(
-            names, [len(segment), len(after_fc), len(after_pers), len(sent_in)], 0
-        )
+        stages = _stages(names, [len(segment), len(after_fc), len(after_pers), len(sent_in)], 0)
         return stages, len(sent_users - after_pers)
 
     names = ["valid_mobile_numbers", "after_fc_removal", "after_duplicate_removal", "sent"]

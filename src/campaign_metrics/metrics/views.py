@@ -8,7 +8,6 @@ function reads views, never the raw state.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from typing import Optional
 
 from .._state import FailRecord, MessageState, OutcomeRecord
 
@@ -45,6 +44,7 @@ class MessageView:
         "attempted",
         "clicks",
         "ctrl_removed",
+        "ctrl_us",
         "delivery_conflict",
         "expired_clicks",
         "failed_to_send",
@@ -54,6 +54,7 @@ class MessageView:
         "instance_id",
         "outcome",
         "outcome_event",
+        "outcomes",
         "receipt_before_send",
         "receipt_us",
         "receipt_without_send",
@@ -65,8 +66,6 @@ class MessageView:
         "sent_200_us",
         "tz_mode",
         "user_id",
-        "outcomes",
-        "ctrl_us",
     )
 
     def __init__(self, user_id: str, instance_id: str | None) -> None:
@@ -102,7 +101,7 @@ class MessageView:
         return self.outcome == Outcome.DELIVERED
 
     @property
-    def key(self) -> tuple[str, Optional[str]]:
+    def key(self) -> tuple[str, str | None]:
         return (self.user_id, self.instance_id)
 
 
@@ -120,7 +119,7 @@ def _outcome_event(
 
 
 def resolve(
-    messages: Iterable[tuple[tuple[str, Optional[str]], MessageState]],
+    messages: Iterable[tuple[tuple[str, str | None], MessageState]],
     as_of: int,
     *,
     delivery_tracked: bool,

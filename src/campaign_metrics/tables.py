@@ -1,0 +1,406 @@
+"""Tables over reports: the campaigns table (O-5), the overview (O-4) and the contacts
+list with suppression (O-1..O-3), plus the Frictionless Table Schema of an export (X-5).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from decimal import Decimal
+from pathlib import Path
+from typing import IO, Any
+
+import attrs
+
+from .io.export import write_csv
+from .metrics.contacts import latest_sent, message_status, run_contact_facts
+from .metrics.views import MessageView
+from .phone import mask_number
+from .report import Report, dumps, to_jsonable
+
+__all__ = [
+    "CAMPAIGN_COLUMNS",
+    "CONTACT_COLUMNS",
+    "ContactRow",
+    "Overview",
+    "campaigns_table",
+    "overview",
+    "suppression_list",
+    "table_schema",
+    "write_campaigns_csv",
+    "write_campaigns_table",
+    "write_contacts_csv",
+]
+
+#: O-5: the campaigns table's columns, in order.
+CAMPAIGN_COLUMNS = (
+    "last_sent",
+    "campaign_name",
+    "click_to_delivered_rate",
+    "conversion_rate",
+    "direct_orders",
+    "assisted_orders",
+    "last_modified_by",
+    "revenue",
+    "assisted_revenue",
+    "total_segments",
+    "total_clicks",
+    "total_delivered",
+    "total_sent",
+    "type",
+    "unique_clickers",
+    "unsubscribes",
+)
+
+_COLUMN_INFO: dict[str, tuple[str, str, str | None, str | None, str]] = {
+    # column: (type, formula, numerator, denominator, rule)
+    "last_sent": (
+        "datetime",
+        "the latest send instant of the campaign, in the app's zone",
+        None,
+        None,
+        "T-2, O-5",
+    ),
+    "campaign_name": ("string", "the campaign's name", None, None, "O-5"),
+    "click_to_delivered_rate": (
+        "number",
+        "Delivered messages with a counted click / Delivered × 100",
+        "delivered messages with a click",
+        "delivery.delivered",
+        "R-5",
+    ),
+    "conversion_rate": (
+        "number",
+        "the campaign's CVR under the report's attribution type",
+        "conversion.converted_users",
+        "delivery.delivered (sent when sent-only)",
+        "R-5, R-2, R-3",
+    ),
+    "direct_orders": ("integer", "in-session primary-goal conversions", None, None, "A-13"),
+    "assisted_orders": (
+        "integer",
+        "view-through or click-through primary-goal conversions not in-session",
+        None,
+        None,
+        "A-13",
+    ),
+    "last_modified_by": ("string", "who last modified the campaign", None, None, "O-5"),
+    "revenue": (
+        "number",
+        "direct revenue: order values of in-session conversions",
+        None,
+        None,
+        "A-13, O-5",
+    ),
+    "assisted_revenue": ("number", "order values of assisted conversions", None, None, "A-13"),
+    "total_segments": ("integer", "sum of segments over Sent messages", None, None, "O-5, D-1"),
+    "total_clicks": (
+        "integer",
+        "non-expired click events of Sent messages",
+        None,
+        None,
+        "K-1..K-3",
+    ),
+    "total_delivered": ("integer", "Delivered messages", None, None, "D-5"),
+    "total_sent": ("integer", "Sent messages", None, None, "D-1"),
+    "type": ("string", "the channel", None, None, "CH-1"),
+    "unique_clickers": ("integer", "messages with a counted click", None, None, "K-3"),
+    "unsubscribes": (
+        "integer",
+        "distinct users whose unsubscribe is attributed here",
+        None,
+        None,
+        "O-3",
+    ),
+}
+
+
+def _row(report: Report) -> dict[str, Any]:
+    conv = report.conversion
+    campaign = _campaign(report)
+    selected = conv.for_type(report.parameters.attribution_type)
+    return {
+        "last_sent": report.timeline.last_sent,
+        "campaign_name": report.name,
+        "click_to_delivered_rate": report.engagement.click_to_delivered_rate,
+        "conversion_rate": selected.cvr,
+        "direct_orders": conv.direct_orders,
+        "assisted_orders": conv.assisted_orders,
+        "last_modified_by": campaign.last_modified_by if campaign is not None else None,
+        "revenue": conv.direct_revenue,
+        "assisted_revenue": conv.assisted_revenue,
+        "total_segments": report.delivery.total_segments,
+        "total_clicks": report.engagement.total_clicks,
+        "total_delivered": report.delivery.delivered,
+        "total_sent": report.delivery.sent,
+        "type": report.channel,
+        "unique_clickers": report.engagement.unique_clickers,
+        "unsubscribes": report.contacts.unsubscribes,
+    }
+
+
+def _campaign(report: Report) -> Any:
+    source = report._source
+    if source is None:
+        return None
+    for acc in source.run.campaigns:
+        if acc.campaign.id == report.campaign_id:
+            return acc.campaign
+    return None
+
+
+def campaigns_table(reports: Sequence[Report]) -> list[dict[str, Any]]:
+    """O-5: one row per campaign, keys in :data:`CAMPAIGN_COLUMNS` order.
+
+    >>> rows = campaigns_table(cm.analyze("examples/sms_weekly_digest"))  # doctest: +SKIP
+    >>> rows[0]["total_sent"]  # doctest: +SKIP
+    1870
+    """
+    return [_row(r) for r in reports]
+
+
+def write_campaigns_csv(reports: Sequence[Report], out: IO[str]) -> None:
+    """O-5, X-6: the campaigns table as spreadsheet-safe CSV."""
+    write_csv(
+        out,
+        CAMPAIGN_COLUMNS,
+        ([row[c] for c in CAMPAIGN_COLUMNS] for row in campaigns_table(reports)),
+    )
+
+
+def table_schema(reports: Sequence[Report]) -> dict[str, Any]:
+    """X-5: a Frictionless Table Schema whose field descriptions carry each metric's
+    formula and denominator, and whose ``parameters`` are the reports' parameters."""
+    fields = []
+    for name in CAMPAIGN_COLUMNS:
+        type_, formula, numerator, denominator, rule = _COLUMN_INFO[name]
+        description = f"{formula} (rule {rule})"
+        if denominator is not None:
+            description += f"; numerator: {numerator}; denominator: {denominator}"
+        fields.append(
+            {
+                "name": name,
+                "type": type_,
+                "description": description,
+                "definition": {
+                    "formula": formula,
+                    "numerator": numerator,
+                    "denominator": denominator,
+                    "rule": rule,
+                },
+            }
+        )
+    return {
+        "fields": fields,
+        "missingValues": [""],
+        "parameters": [to_jsonable(r.parameters) | {"campaign_id": r.campaign_id} for r in reports],
+    }
+
+
+def write_campaigns_table(reports: Sequence[Report], path: str | Path) -> tuple[Path, Path]:
+    """Write the campaigns table to ``path`` and its schema to ``path.schema.json``."""
+    target = Path(path)
+    with open(target, "w", encoding="utf-8", newline="") as f:
+        write_campaigns_csv(reports, f)
+    schema_path = target.with_name(target.name + ".schema.json")
+    schema_path.write_text(dumps(table_schema(reports)) + "\n", encoding="utf-8")
+    return target, schema_path
+
+
+# --------------------------------------------------------------------------- overview
+
+
+@attrs.frozen(slots=True, kw_only=True)
+class Overview:
+    """O-4: the tiles over a set of campaigns, users counted once across the set."""
+
+    campaigns: tuple[str, ...]
+    revenue: Decimal | None
+    unique_sends: int
+    unique_deliveries: int
+    pending: int
+    soft_bounces: int
+    hard_bounced: int
+    deleted: int
+    unsubscribes: int
+
+    def to_dict(self) -> dict[str, Any]:
+        result: dict[str, Any] = to_jsonable(attrs.asdict(self, recurse=False))
+        return result
+
+
+def _sources(reports: Sequence[Report]) -> list[Any]:
+    sources: list[Any] = []
+    for r in reports:
+        if r._source is None:
+            raise ValueError(
+                f"report of campaign '{r.campaign_id}' was not built by analyze(); "
+                "run-wide views need the run it came from"
+            )
+        if all(s is not r._source for s in sources):
+            sources.append(r._source)
+    return sources
+
+
+def _selected_views(
+    reports: Sequence[Report],
+) -> tuple[list[tuple[Any, list[MessageView], Any]], list[Any]]:
+    """(campaign accumulator, views, attribution) of every report's campaign."""
+    chosen: list[tuple[Any, list[MessageView], Any]] = []
+    resolved_runs = []
+    wanted = {r.campaign_id for r in reports}
+    for source in _sources(reports):
+        resolved = source.resolve()
+        resolved_runs.append(resolved)
+        for acc, views, attr in zip(resolved.run.campaigns, resolved.views, resolved.attributions):
+            if acc.campaign.id in wanted:
+                chosen.append((acc, views, attr))
+    return chosen, resolved_runs
+
+
+def overview(reports: Sequence[Report]) -> Overview:
+    """O-4: Revenue, Unique sends, Unique deliveries, Pending, Soft bounces, Hard bounced,
+    Deleted and Unsubscribes over the campaigns of ``reports``, users counted once (a
+    user's status from their latest sent message of the set)."""
+    chosen, _ = _selected_views(reports)
+    sent_users: set[str] = set()
+    delivered_users: set[str] = set()
+    latest: dict[str, tuple[Any, MessageView, bool]] = {}
+    for acc, views, _ in chosen:
+        tracked = acc.campaign.delivery_tracked
+        for v in views:
+            if not v.sent:
+                continue
+            sent_users.add(v.user_id)
+            if v.delivered:
+                delivered_users.add(v.user_id)
+            key = (
+                v.send_us,
+                acc.campaign.id,
+                (0, "") if v.instance_id is None else (1, v.instance_id),
+            )
+            current = latest.get(v.user_id)
+            if current is None or key > current[0]:
+                latest[v.user_id] = (key, v, tracked)
+    statuses: Counter[str] = Counter()
+    for _, v, tracked in latest.values():
+        if tracked:
+            status = message_status(v)
+            if status is not None:
+                statuses[status] += 1
+    unsubscribed: set[str] = set()
+    by_report = {r.campaign_id: r for r in reports}
+    for source in _sources(reports):
+        resolved = source.resolve()
+        facts = run_contact_facts(resolved.run.campaigns, resolved.views, resolved.as_of_us or 0)
+        for cid, users in facts.unsubscribed.items():
+            if cid in by_report:
+                unsubscribed |= users
+    revenue: Decimal | None = None
+    seen_events: set[bytes] = set()
+    by_id = {acc.campaign.id: (acc, attr) for acc, _, attr in chosen}
+    for r in reports:
+        acc, attr = by_id[r.campaign_id]
+        primary = acc.campaign.primary_goal
+        if r.conversion.for_type(r.parameters.attribution_type).revenue is None or not primary:
+            continue
+        revenue = revenue or Decimal(0)
+        for d in attr.primary_events(r.parameters.attribution_type, primary.name):
+            if d not in seen_events:
+                seen_events.add(d)
+                revenue += attr.events[d].revenue or 0
+    return Overview(
+        campaigns=tuple(r.campaign_id for r in reports),
+        revenue=revenue,
+        unique_sends=len(sent_users),
+        unique_deliveries=len(delivered_users),
+        pending=statuses["pending"],
+        soft_bounces=statuses["soft_bounce"],
+        hard_bounced=statuses["hard_bounce"],
+        deleted=statuses["deleted"],
+        unsubscribes=len(unsubscribed),
+    )
+
+
+# --------------------------------------------------------------------------- contacts
+
+CONTACT_COLUMNS = (
+    "user_id",
+    "mobile_number",
+    "status",
+    "hard_bounces",
+    "opted_out",
+    "suppressed",
+    "campaign_id",
+)
+
+
+@attrs.frozen(slots=True, kw_only=True)
+class ContactRow:
+    """One contact of the run: the status of their latest sent message (O-1), their
+    hard-bounced messages across the run and whether they are suppressed (O-2)."""
+
+    user_id: str
+    mobile_number: str | None
+    status: str | None
+    hard_bounces: int
+    opted_out: bool
+    suppressed: bool
+    campaign_id: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return attrs.asdict(self)
+
+
+def suppression_list(reports: Sequence[Report], *, show_numbers: bool = False) -> list[ContactRow]:
+    """O-1, O-2, X-7: every contact sent a message by the campaigns of ``reports``, with
+    their status, hard-bounce count and suppression; numbers masked unless asked for.
+
+    Suppression follows O-2 across the whole run: three hard-bounced messages or one
+    failure classified ``opted_out``. Sorted by user id.
+    """
+    chosen, resolved_runs = _selected_views(reports)
+    hard: Counter[str] = Counter()
+    opted: set[str] = set()
+    for resolved in resolved_runs:
+        facts = run_contact_facts(resolved.run.campaigns, resolved.views, resolved.as_of_us or 0)
+        hard.update(facts.hard_bounces)
+        opted |= facts.opted_out
+    latest: dict[str, tuple[Any, MessageView, Any]] = {}
+    numbers: dict[str, str | None] = {}
+    for acc, views, _ in chosen:
+        for user, v in latest_sent(views).items():
+            key = (
+                v.send_us,
+                acc.campaign.id,
+                (0, "") if v.instance_id is None else (1, v.instance_id),
+            )
+            current = latest.get(user)
+            if current is None or key > current[0]:
+                latest[user] = (key, v, acc)
+            if acc.recipients and user in acc.recipients and user not in numbers:
+                numbers[user] = acc.recipients[user].mobile_number
+    rows = []
+    for user in sorted(latest):
+        _, v, acc = latest[user]
+        number = numbers.get(user)
+        if number is not None and not show_numbers:
+            number = mask_number(number, default_region=acc.campaign.default_region)
+        status = message_status(v) if acc.campaign.delivery_tracked else None
+        rows.append(
+            ContactRow(
+                user_id=user,
+                mobile_number=number,
+                status=status,
+                hard_bounces=hard.get(user, 0),
+                opted_out=user in opted,
+                suppressed=hard.get(user, 0) >= 3 or user in opted,
+                campaign_id=acc.campaign.id,
+            )
+        )
+    return rows
+
+
+def write_contacts_csv(rows: Iterable[ContactRow], out: IO[str]) -> None:
+    """The contacts list as spreadsheet-safe CSV (X-6)."""
+    write_csv(out, CONTACT_COLUMNS, ([getattr(r, c) for c in CONTACT_COLUMNS] for r in rows))
