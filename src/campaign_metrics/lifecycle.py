@@ -190,7 +190,7 @@ def _review_refusal(c: Campaign, reviewer: str | None) -> str | None:
     (S-3), or ``None`` when they may."""
     if not c.caf_enabled:
         return "the approval workflow is off ('caf_enabled' is false)"
-    if c.status is not CampaignStatus.UNDER_REVIEW:
+    if c.status is CampaignStatus.SENDING:
         return f"only a '{CampaignStatus.UNDER_REVIEW.value}' campaign can be approved or rejected"
     if reviewer is None:
         return None if c.reviewers else "the campaign lists no reviewers"
@@ -206,4 +206,4 @@ def _check_review(c: Campaign, reviewer: str, action: str) -> None:
     # S-3: CAF on, under review, by a listed reviewer; S-5: anything else is refused.
     refusal = _review_refusal(c, reviewer)
     if refusal is not None:
-        raise InvalidTransition(c.status.value, APPROVE, refusal)
+        raise InvalidTransition(c.status.value, action, refusal)

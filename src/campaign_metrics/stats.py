@@ -540,7 +540,7 @@ def compare(
         test=test,
         p_value=p_value,
         p_adjusted=p_value,
-        significant=p_value < alpha,
+        significant=p_value <= alpha,
         mde_pp=_to_percent(mde),
     )
 

@@ -112,11 +112,12 @@ def run_contact_facts(
     for acc, v_list in zip(campaigns, views):
         per_user: dict[str, list[int]] = {}
         messaging = acc.campaign.channel is not Channel.CONNECTOR
+        tracked = acc.campaign.delivery_tracked
         for v in v_list:
             if (
-                v.sent
-                and acc.campaign.delivery_tracked
-                and message_status(v) == (ContactStatus.HARD_BOUNCE)
+                tracked
+                and v.outcome == Outcome.FAILED
+                and message_status(v) == ContactStatus.HARD_BOUNCE
             ):
                 hard[v.user_id] += 1
             if (v.fails or v.outcomes) and _opted_out(v):
