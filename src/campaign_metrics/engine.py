@@ -487,7 +487,12 @@ class CampaignAccumulator:
         """An order-free value of the whole state: equal for equal folds."""
         return (
             self.campaign,
-            tuple(sorted((k, s.key()) for k, s in self.messages.items())),
+            tuple(
+                sorted(
+                    ((k[0], k[1] is not None, k[1] or ""), s.key())
+                    for k, s in self.messages.items()
+                )
+            ),
             frozenset(self.campaign_level),
             frozenset(self.ignored_ids),
             tuple(sorted(self.timeline.items())),

@@ -190,7 +190,7 @@ def _review_refusal(c: Campaign, reviewer: str | None) -> str | None:
     (S-3), or ``None`` when they may."""
     if not c.caf_enabled:
         return "the approval workflow is off ('caf_enabled' is false)"
-    if c.status is CampaignStatus.SENDING:
+    if c.status is not CampaignStatus.UNDER_REVIEW:
         return f"only a '{CampaignStatus.UNDER_REVIEW.value}' campaign can be approved or rejected"
     if reviewer is None:
         return None if c.reviewers else "the campaign lists no reviewers"
