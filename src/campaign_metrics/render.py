@@ -16,6 +16,7 @@ from .report import Report
 
 __all__ = [
     "fmt",
+    "verdict",
     "render_rows",
     "render_terminal",
     "report_blocks",
@@ -49,9 +50,51 @@ def _share(part: int | None, whole: int | None) -> str:
     return fmt(rate(part, whole), pct=True)
 
 
+def verdict(c: Any) -> str:
+    """X-3 in words: ``variation A: +25.0 pp [3.1, 46.9], p = 0.03, Holm-adjusted p = 0.06:
+    not significant``."""
+    who = "target" if c.label == "target" else f"{c.label}"
+    if c.difference_pp is None:
+        return f"{who} vs {c.baseline}: no users in a group"
+    low, high = c.difference_ci_pp
+    text = f"{who} vs {c.baseline}: {c.difference_pp:+.1f} pp [{low:.1f}, {high:.1f}]"
+    if c.p_value is not None:
+        text += f", p {_p(c.p_value)}"
+        if c.p_adjusted is not None and c.p_adjusted != c.p_value:
+            text += f", Holm-adjusted p {_p(c.p_adjusted)}"
+        text += ": significant" if c.significant else ": not significant"
+    if c.mde_pp is not None:
+        text += f" (detectable: {c.mde_pp:.1f} pp)"
+    return text
+
+
+def _p(value: float) -> str:
+    return "< 0.001" if value < 0.001 else "= " + (f"{value:.3f}".rstrip("0").rstrip(".") or "0")
+
+
+def _pinned(r: Report) -> Block | None:
+    source = r._source
+    pins: tuple[str, ...] = ()
+    if source is not None:
+        for acc in source.run.campaigns:
+            if acc.campaign.id == r.campaign_id:
+                pins = acc.campaign.pinned_metrics
+    if not pins:
+        return None
+    rows = []
+    for key in pins:  # B-5: the campaign's pinned report keys, first
+        value = r.get(key)
+        is_rate = key.endswith(("rate", "ctr", "cvr", "share"))
+        rows.append([key, fmt(value, pct=is_rate and value is not None)])
+    return ("Pinned metrics", ["metric", "value"], rows)
+
+
 def report_blocks(r: Report) -> list[Block]:
     """The report as titled tables of text cells (shared by every renderer)."""
     blocks: list[Block] = []
+    pinned = _pinned(r)
+    if pinned is not None:
+        blocks.append(pinned)
     d = r.delivery
     if r.funnel:
         blocks.append(
@@ -180,6 +223,57 @@ def report_blocks(r: Report) -> list[Block]:
                 [[row.reason, fmt(row.users)] for row in removed],
             )
         )
+    b = r.breakdowns
+    if b.locale_variation:
+        blocks.append(
+            (
+                "Locale × variation",
+                ["locale", "variation", "delivered", "clicks", "converted", "CVR", "revenue"],
+                [
+                    [
+                        row.locale or "all locales",
+                        row.variation or "all",
+                        fmt(row.delivered),
+                        fmt(row.total_clicks),
+                        fmt(row.converted_users),
+                        fmt(row.cvr, pct=True),
+                        fmt(row.revenue, money=True),
+                    ]
+                    for row in b.locale_variation
+                ],
+            )
+        )
+    if b.send_mode:
+        blocks.append(
+            (
+                "Send mode",
+                ["mode", "sent", "delivered", "clickers", "converted"],
+                [
+                    [m.mode, fmt(m.sent), fmt(m.delivered), fmt(m.unique_clickers),
+                     fmt(m.converted_users)]
+                    for m in b.send_mode
+                ],
+            )
+        )
+    if b.timezone is not None:
+        tz = b.timezone
+        blocks.append(
+            (
+                "Time-zone delivery (sent messages)",
+                ["", "messages"],
+                [["user's zone", fmt(tz.user)], ["default zone (lapsed)",
+                                                 fmt(tz.default_lapsed)],
+                 ["unknown", fmt(tz.unknown)]],
+            )
+        )
+    if r.uplift is not None:
+        lines = []
+        if r.uplift.overall is not None:
+            lines.append(["overall", verdict(r.uplift.overall)])
+        lines += [["variation", verdict(c)] for c in r.uplift.by_variation]
+        lines += [["goal", verdict(c)] for c in r.uplift.by_goal]
+        if lines:
+            blocks.append(("Uplift (B-2, X-3)", ["", "comparison"], lines))
     q = r.data_quality
     quality_rows = [
         [name.replace("_", " "), fmt(getattr(q, name))]
@@ -201,6 +295,10 @@ def report_blocks(r: Report) -> list[Block]:
     if quality_rows:
         blocks.append(("Data quality", ["", ""], quality_rows))
     return blocks
+
+
+def _numeric(cell: str) -> bool:
+    return not cell or cell[0] in "0123456789+-—" or cell.endswith("%")
 
 
 def _title(r: Report) -> str:
@@ -242,7 +340,8 @@ def render_terminal(reports: Sequence[Report], file: IO[str] | None = None) -> N
         for title, header, rows in report_blocks(r):
             table = Table(title=title, title_justify="left", show_header=any(header))
             for i, h in enumerate(header):
-                table.add_column(h, justify="left" if i == 0 else "right")
+                numeric = i > 0 and all(_numeric(row[i]) for row in rows)
+                table.add_column(h, justify="right" if numeric else "left")
             for row in rows:
                 table.add_row(*row)
             console.print(table)

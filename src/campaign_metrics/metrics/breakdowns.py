@@ -142,7 +142,7 @@ def _locale_variation_row(
             sent += 1
             if v.outcome == Outcome.DELIVERED:
                 delivered += 1
-            if v.clicks and v.outcome == Outcome.DELIVERED:  # K-1..K-3: counted clicks of Sent messages
+            if v.clicks:  # K-1..K-3: counted clicks of Sent messages
                 total_clicks += len(v.clicks)
                 clickers += 1
         elif v.failed_to_send:
