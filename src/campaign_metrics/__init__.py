@@ -35,6 +35,7 @@ from .model import (
 from .report import Report, dumps
 from .segments import SegmentCount, count_segments
 from .tables import (
+    CAMPAIGN_COLUMNS,
     ContactRow,
     Overview,
     campaigns_table,
@@ -46,6 +47,7 @@ from .tables import (
 from .taxonomy import ErrorCategory, ErrorClass, classify_error
 
 __all__ = [
+    "CAMPAIGN_COLUMNS",
     "AttributionType",
     "Campaign",
     "CampaignAccumulator",
