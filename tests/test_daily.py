@@ -316,3 +316,21 @@ def test_generated_logs_cross_a_dst_change() -> None:
     r = _report(campaign, log, None, None, "view_through")
     # 03-07 20:00Z = 15:00 EST; +10 h = 03-08 01:00 EST; +30 h = 03-09 02:00Z = 03-08 22:00 EDT
     assert [(d.date, d.sent) for d in r.daily or ()] == [("2026-03-07", 1), ("2026-03-08", 2)]
+
+
+@given(
+    st.sampled_from(["America/New_York", "Europe/London", "Australia/Lord_Howe",
+                     "Asia/Kathmandu", "Pacific/Chatham", "America/Sao_Paulo"]),
+    st.integers(-(10**15), 4 * 10**15),
+    st.booleans(),
+)
+def test_fast_local_days_equal_the_zone_conversion(name: str, us: int, zoneinfo: bool) -> None:
+    """CH-5, T-1: the bucketed day lookup equals converting each instant."""
+    import zoneinfo as zi
+
+    from campaign_metrics.timezones import LocalDays, get_zone, local_date
+
+    zone = zi.ZoneInfo(name) if zoneinfo else get_zone(name)
+    days = LocalDays(zone)
+    for t in (us, us + 1, us + 899_999_999, us - 1):
+        assert days.date(t) == local_date(t, zone)

@@ -145,8 +145,9 @@ def test_relative_uplift_over_a_baseline_that_converted_nobody_is_null() -> None
     """B-2, X-3: never infinity — null uplift, the difference still stands."""
     people = [Recipient(user_id="k", group="control")]
     [r] = analyze(
-        CampaignInput(campaign(), events=sent("u"), recipients=people,
-                      conversions=[buy("u", T0 + H)])
+        CampaignInput(
+            campaign(), events=sent("u"), recipients=people, conversions=[buy("u", T0 + H)]
+        )
     )
     assert r.uplift is not None
     o = r.uplift.overall

@@ -122,3 +122,36 @@ def local_midnight(day: dt.date, zone: dt.tzinfo) -> int:
     if roundtrip.replace(tzinfo=None) != naive:
         aware = aware.replace(fold=1)
     return to_us(aware)
+
+
+_BUCKET_US = 15 * 60 * 1_000_000
+
+
+class LocalDays:
+    """Fast calendar days of many instants in one zone (T-1).
+
+    Instants are grouped in 15-minute UTC buckets; a bucket whose two ends have the same
+    UTC offset and the same local date holds no zone transition and no local midnight,
+    so every instant in it has that date. Other buckets are converted one instant at a
+    time. The result always equals :func:`local_date`.
+    """
+
+    __slots__ = ("_cache", "zone")
+
+    def __init__(self, zone: dt.tzinfo) -> None:
+        self.zone = zone
+        self._cache: dict[int, dt.date | None] = {}
+
+    def date(self, us: int) -> dt.date:
+        bucket = us // _BUCKET_US
+        cache = self._cache
+        if bucket in cache:
+            day = cache[bucket]
+            if day is not None:
+                return day
+            return local_date(us, self.zone)
+        start = from_us(bucket * _BUCKET_US).astimezone(self.zone)
+        end = from_us(bucket * _BUCKET_US + _BUCKET_US - 1).astimezone(self.zone)
+        same = start.utcoffset() == end.utcoffset() and start.date() == end.date()
+        cache[bucket] = start.date() if same else None
+        return start.date() if same else local_date(us, self.zone)

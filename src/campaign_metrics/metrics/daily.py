@@ -26,7 +26,7 @@ from decimal import Decimal
 
 from ..model import Campaign
 from ..report import DailyRow
-from ..timezones import local_date
+from ..timezones import LocalDays
 from .attribution import Attribution, revenue_sum, revenue_tracked, type_defined
 from .views import MessageView, Outcome
 
@@ -45,7 +45,8 @@ def daily_section(
     """T-1: one row per calendar day of the app's zone, first send to the as-of day."""
     if as_of is None:
         return ()
-    zone = campaign.zone
+    days = LocalDays(campaign.zone)
+    local_date = days.date
     tracked = campaign.delivery_tracked
     clicks_on = campaign.click_tracking
     conversions_on = type_defined(campaign, selected_type)
@@ -58,13 +59,13 @@ def daily_section(
         if not v.sent:
             continue
         assert v.send_us is not None
-        sent[local_date(v.send_us, zone)] += 1
+        sent[local_date(v.send_us)] += 1
         if tracked and v.outcome == Outcome.DELIVERED:
             assert v.receipt_us is not None
-            delivered[local_date(v.receipt_us, zone)] += 1
+            delivered[local_date(v.receipt_us)] += 1
         if clicks_on:
             for c in v.clicks:
-                clicks[local_date(c, zone)] += 1
+                clicks[local_date(c)] += 1
     if not sent:
         return ()
 
@@ -75,12 +76,12 @@ def daily_section(
         # A-9: each attributed primary-goal event once, on the day it happened
         for digest in attribution.primary_events(selected_type, primary.name):
             info = attribution.events[digest]
-            day = local_date(info.time, zone)
+            day = local_date(info.time)
             events[day] += 1
             revenue_by_day.setdefault(day, []).append(info.revenue)
 
     first = min(sent)
-    last = local_date(as_of, zone)
+    last = local_date(as_of)
     # every counted instant lies in [first send, as-of]; widen defensively all the same
     for counter in (delivered, clicks, events):
         if counter:
