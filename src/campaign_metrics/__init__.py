@@ -32,6 +32,7 @@ from .model import (
     SkipReason,
     TzMode,
 )
+from .lifecycle import allowed_actions, approve, duplicate, reject, stop
 from .report import Report, dumps
 from .segments import SegmentCount, count_segments
 from .tables import (
@@ -84,13 +85,18 @@ __all__ = [
     "SkipReason",
     "TzMode",
     "__version__",
+    "allowed_actions",
     "analyze",
+    "approve",
     "campaigns_table",
     "classify_error",
     "count_segments",
     "dumps",
+    "duplicate",
     "load_run",
     "overview",
+    "reject",
+    "stop",
     "suppression_list",
     "table_schema",
     "write_campaigns_table",

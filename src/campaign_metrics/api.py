@@ -10,6 +10,7 @@ from typing import Any, Union
 
 import attrs
 
+from ._gc import paused_gc
 from .engine import CampaignAccumulator, ConversionPool, RejectedRecord, RunAccumulator
 from .errors import ConfigurationError, InputError
 from .io._fast import fold_events_file
@@ -298,12 +299,13 @@ def analyze(
     else:
         dates = None
     instant = _as_instant(as_of)
-    run = load_run(
-        *campaigns,
-        conversions=conversions,
-        strict=strict,
-        naive_tz=naive_tz,
-        on_reject=on_reject,
-        progress=progress,
-    )
-    return run.reports(as_of=instant, attribution=attribution, date_range=dates)
+    with paused_gc():
+        run = load_run(
+            *campaigns,
+            conversions=conversions,
+            strict=strict,
+            naive_tz=naive_tz,
+            on_reject=on_reject,
+            progress=progress,
+        )
+        return run.reports(as_of=instant, attribution=attribution, date_range=dates)

@@ -46,6 +46,16 @@ _CAMPAIGN_LEVEL = _TIMELINE_TYPES | {_ET.UNSUBSCRIBED, _ET.CONTENT_API_ERROR}
 _OUTCOME_TYPES = frozenset({_ET.DELIVERY_FAILED, _ET.SOFT_BOUNCE, _ET.HARD_BOUNCE, _ET.DELETED})
 _DELIVERY_TYPES = _OUTCOME_TYPES | {_ET.DELIVERED, _ET.SMS_FALLBACK}
 _NOT_D2 = frozenset({_ET.FC_REMOVED, _ET.CONTROL_REMOVED})  # D-2: never make it Attempted
+_POST_SEND = _OUTCOME_TYPES | {_ET.DELIVERED, _ET.SMS_FALLBACK, _ET.CLICKED}
+# members bound once: an attribute of the enum class costs more than the comparison
+_SENT = _ET.SENT
+_DELIVERED = _ET.DELIVERED
+_CLICKED = _ET.CLICKED
+_SMS_FALLBACK = _ET.SMS_FALLBACK
+_FC_REMOVED = _ET.FC_REMOVED
+_SEND_FAILED = _ET.SEND_FAILED
+_PERSONALIZATION_FAILED = _ET.PERSONALIZATION_FAILED
+_SKIPPED = _ET.SKIPPED
 
 #: The order of an event's extra fields inside the engine (a tuple, never a dict).
 EXTRA_FIELDS = (
@@ -244,8 +254,12 @@ class CampaignAccumulator:
 
     def add_all(self, events: Iterable[MessageEvent | ConversionEvent]) -> CampaignAccumulator:
         """Fold every event; returns ``self``."""
-        for event in events:
-            self.add(event)
+        from ._gc import paused_gc
+
+        add = self.add
+        with paused_gc():
+            for event in events:
+                add(event)
         return self
 
     def reject(self, record: RejectedRecord) -> None:
@@ -268,61 +282,89 @@ class CampaignAccumulator:
         string values). ``pair`` may be passed when the caller computed it.
         """
         self.records += 1
-        if self.max_time is None or t > self.max_time:
+        mt = self.max_time
+        if mt is None or t > mt:
             self.max_time = t
         if not self._multi:
             instance_id = None  # CH-4: one-time campaigns have one instance
         if pair is None:
-            pair = record_pair(event_id, event_key(user_id, instance_id, etype.value, t, extras))
+            pair = record_pair(event_id, event_key(user_id, instance_id, etype._value_, t, extras))
         if (
             etype in _CAMPAIGN_LEVEL
             or (self._sent_only and etype in _DELIVERY_TYPES)
-            or (etype is _ET.CLICKED and not self._click_tracking)
+            or (etype is _CLICKED and not self._click_tracking)
         ):
             self._fold_campaign_level(user_id, instance_id, etype, t, extras, pair)
             return
         key = (user_id, instance_id)
-        state = self.messages.get(key)  # type: ignore[arg-type]
+        messages = self.messages
+        state = messages.get(key)  # type: ignore[arg-type]
         if state is None:
-            state = self.messages[key] = MessageState()  # type: ignore[index]
-        elif has_pair(state.pairs, pair):
-            return  # D-10: a repeat of the same record counts once
-        state.pairs += pair
-        digest = pair[8:]
-        fd = state.first_d2
-        if (fd is None or t < fd) and etype not in _NOT_D2:
-            state.first_d2 = t  # D-2
-        if etype is _ET.SENT:
+            state = messages[key] = MessageState()  # type: ignore[index]
+            state.pairs = pair
+        else:
+            pairs = state.pairs
+            if pair in pairs and has_pair(pairs, pair):
+                return  # D-10: a repeat of the same record counts once
+            state.pairs = pairs + pair
+        # D-2: the earliest event that makes the message Attempted
+        if etype is _SENT:
+            fd = state.first_d2
+            if fd is None or t < fd:
+                state.first_d2 = t
             code = extras[0]
             if code is None or code == 200:  # D-1: absent code is a 200
-                self._fold_send(state, user_id, instance_id, t, event_id, extras)
+                current = state.send
+                if current is None or t < current[0]:
+                    state.send = (t, event_id, code, extras[5], extras[6], extras[7])
+                    state.sent_min = t
+                elif t == current[0]:
+                    self._fold_send(state, user_id, instance_id, t, event_id, extras)
             else:
-                _add(state, "fails", (t, "response", f"http_{code}", None, None, None, digest))
-        elif etype is _ET.DELIVERED:
-            _post(state, t)
-            rm = state.receipt_min
-            if rm is None or t < rm:
-                state.receipt_min = t
-        elif etype is _ET.CLICKED:
-            _post(state, t)
-            _add(state, "clicks", (t, digest))
-        elif etype is _ET.ATTEMPTED:
-            pass
-        elif etype in _OUTCOME_TYPES:
-            _post(state, t)
-            _add(state, "outcomes", (t, etype.value, event_id, extras[2], extras[1], digest))
-        elif etype is _ET.SMS_FALLBACK:
-            _post(state, t)
-            fm = state.fallback_min
-            if fm is None or t < fm:
-                state.fallback_min = t
-        elif etype is _ET.SEND_FAILED:
+                _add(state, "fails", (t, "response", f"http_{code}", None, None, None, pair[8:]))
+            return
+        if etype in _NOT_D2:
+            if etype is _FC_REMOVED:
+                state.fc_min = t if state.fc_min is None else min(state.fc_min, t)
+            else:
+                state.ctrl_min = t if state.ctrl_min is None else min(state.ctrl_min, t)
+            return
+        fd = state.first_d2
+        if fd is None or t < fd:
+            state.first_d2 = t
+        if etype in _POST_SEND:
+            pm = state.post_min
+            if pm is None or t < pm:
+                state.post_min = t
+            if etype is _DELIVERED:
+                rm = state.receipt_min
+                if rm is None or t < rm:
+                    state.receipt_min = t
+            elif etype is _CLICKED:
+                clicks = state.clicks
+                if clicks is None:
+                    state.clicks = [(t, pair[8:])]
+                else:
+                    clicks.append((t, pair[8:]))
+            elif etype is _SMS_FALLBACK:
+                fm = state.fallback_min
+                if fm is None or t < fm:
+                    state.fallback_min = t
+            else:
+                _add(
+                    state,
+                    "outcomes",
+                    (t, etype._value_, event_id, extras[2], extras[1], pair[8:]),
+                )
+            return
+        digest = pair[8:]
+        if etype is _SEND_FAILED:
             _add(
                 state,
                 "fails",
                 (t, "send_failed", _send_failed_reason(extras), None, extras[1], extras[2], digest),
             )
-        elif etype is _ET.PERSONALIZATION_FAILED:
+        elif etype is _PERSONALIZATION_FAILED:
             _add(
                 state,
                 "fails",
@@ -336,14 +378,11 @@ class CampaignAccumulator:
                     digest,
                 ),
             )
-        elif etype is _ET.SKIPPED:
+        elif etype is _SKIPPED:
             reason = extras[2]
             key_ = f"skipped:{reason}" if reason else "skipped"
             _add(state, "fails", (t, "skipped", key_, None, None, reason, digest))
-        elif etype is _ET.FC_REMOVED:
-            state.fc_min = t if state.fc_min is None else min(state.fc_min, t)
-        elif etype is _ET.CONTROL_REMOVED:
-            state.ctrl_min = t if state.ctrl_min is None else min(state.ctrl_min, t)
+        # attempted: D-2 only
 
     def _fold_send(
         self,
@@ -359,7 +398,7 @@ class CampaignAccumulator:
         if current is None or t < current[0]:
             state.send = record
             state.sent_min = t
-        elif t == current[0] and record != current:
+        elif t == current[0] and record != current:  # D-10: the canonical-first of a tie
             key = self._send_key(user_id, instance_id)
             if key(record) < key(current):
                 state.send = record
@@ -762,8 +801,12 @@ class RunAccumulator:
     ) -> list[Report]:
         """One report per campaign, in the order given."""
         from ._build import build_reports
+        from ._gc import paused_gc
 
-        return build_reports(self, as_of=as_of, attribution=attribution, date_range=date_range)
+        with paused_gc():
+            return build_reports(
+                self, as_of=as_of, attribution=attribution, date_range=date_range
+            )
 
 
 def count_distinct_ids(pair_sources: Iterable[bytes]) -> tuple[int, int]:
