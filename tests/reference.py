@@ -16,12 +16,23 @@ from campaign_metrics.timezones import to_us
 
 HOUR = dt.timedelta(hours=1)
 D2 = {"attempted", "sent", "send_failed", "personalization_failed", "skipped"}
-POST = {"delivered", "sms_fallback", "delivery_failed", "soft_bounce", "hard_bounce", "deleted",
-        "clicked"}
-DELIVERY = {"delivered", "sms_fallback", "delivery_failed", "soft_bounce", "hard_bounce",
-            "deleted"}
-CAMPAIGN_LEVEL = {"segmentation_started", "segmentation_completed", "campaign_ready",
-                  "unsubscribed", "content_api_error"}
+POST = {
+    "delivered",
+    "sms_fallback",
+    "delivery_failed",
+    "soft_bounce",
+    "hard_bounce",
+    "deleted",
+    "clicked",
+}
+DELIVERY = {"delivered", "sms_fallback", "delivery_failed", "soft_bounce", "hard_bounce", "deleted"}
+CAMPAIGN_LEVEL = {
+    "segmentation_started",
+    "segmentation_completed",
+    "campaign_ready",
+    "unsubscribed",
+    "content_api_error",
+}
 RANK = {"deleted": 4, "hard_bounce": 3, "soft_bounce": 2, "delivery_failed": 2}
 
 
@@ -42,7 +53,9 @@ def canonical(campaign: Campaign, e: MessageEvent) -> str:
     )
 
 
-def reference(campaign: Campaign, log: list[MessageEvent], as_of: dt.datetime | None) -> dict[str, Any]:
+def reference(
+    campaign: Campaign, log: list[MessageEvent], as_of: dt.datetime | None
+) -> dict[str, Any]:
     """The delivery, engagement and data-quality counts of FORMATS.md, computed literally."""
     by_identity: dict[Any, list[tuple[Any, ...]]] = defaultdict(list)
     for e in log:
@@ -131,9 +144,17 @@ def reference(campaign: Campaign, log: list[MessageEvent], as_of: dt.datetime | 
             counts["failed_to_deliver"] += 1
         else:
             counts["in_transit"] += 1
-    for key in ("attempted", "sent", "failed_to_send", "awaiting_response", "total_segments",
-                "send_conflicts", "receipts_without_send", "receipt_before_send",
-                "delivery_conflicts"):
+    for key in (
+        "attempted",
+        "sent",
+        "failed_to_send",
+        "awaiting_response",
+        "total_segments",
+        "send_conflicts",
+        "receipts_without_send",
+        "receipt_before_send",
+        "delivery_conflicts",
+    ):
         out[key] = counts[key]
     tracked = campaign.delivery_tracked
     for key in ("delivered", "sent_as_sms", "failed_to_deliver", "in_transit"):

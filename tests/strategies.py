@@ -23,7 +23,7 @@ def at(minutes: float) -> dt.datetime:
 
 
 @st.composite
-def campaigns(draw: st.DrawFn, **fixed: Any) -> Campaign:
+def campaigns(draw: st.DrawFn, /, **fixed: Any) -> Campaign:
     """Campaigns over every channel, provider, tracking and delivery type."""
     channel = fixed.get("channel") or draw(st.sampled_from(["sms", "mms", "connector"]))
     if channel == "connector":
@@ -60,12 +60,20 @@ def campaigns(draw: st.DrawFn, **fixed: Any) -> Campaign:
 
 
 _FAIL_CODES = [None, "30003", "30007", "21211", "smpp:EXPIRED", "gsm:005"]
-_OUTCOMES = ["delivered", "delivery_failed", "soft_bounce", "hard_bounce", "deleted",
-             "sms_fallback"]
+_OUTCOMES = [
+    "delivered",
+    "delivery_failed",
+    "soft_bounce",
+    "hard_bounce",
+    "deleted",
+    "sms_fallback",
+]
 
 
 @st.composite
-def journey(draw: st.DrawFn, user: str, instance: str | None, campaign_id: str) -> list[MessageEvent]:
+def journey(
+    draw: st.DrawFn, user: str, instance: str | None, campaign_id: str
+) -> list[MessageEvent]:
     """One message's events, in the order they happen."""
     events: list[MessageEvent] = []
     clock = draw(st.integers(0, 600))
@@ -100,8 +108,12 @@ def journey(draw: st.DrawFn, user: str, instance: str | None, campaign_id: str) 
         return events or [ev("attempted", clock)]
     if send == "fail":
         events.append(
-            ev("send_failed", clock, error_code=draw(st.sampled_from(_FAIL_CODES)),
-               reason="network")
+            ev(
+                "send_failed",
+                clock,
+                error_code=draw(st.sampled_from(_FAIL_CODES)),
+                reason="network",
+            )
         )
         if draw(st.integers(0, 4)) == 0:  # D-3: a late 200 send wins
             events.append(ev("sent", clock + 1))
@@ -109,8 +121,11 @@ def journey(draw: st.DrawFn, user: str, instance: str | None, campaign_id: str) 
             return events
     elif send == "pers":
         events.append(
-            ev("personalization_failed", clock,
-               category=draw(st.sampled_from([None, "user_attribute", "other"])))
+            ev(
+                "personalization_failed",
+                clock,
+                category=draw(st.sampled_from([None, "user_attribute", "other"])),
+            )
         )
         return events
     elif send == "skip":
@@ -155,7 +170,8 @@ def logs(draw: st.DrawFn, campaign: Campaign, max_users: int = 8) -> list[Messag
             if inst is not None and inst == "i2" and draw(st.booleans()):
                 continue
             out.extend(draw(journey(user, inst, campaign.id)))
-    if out and draw(st.booleans()):
+    reuse: bool = draw(st.booleans())
+    if out and reuse:
         # a provider reusing one id for another callback of the same message (D-10)
         victim = draw(st.sampled_from(out))
         if victim.event_id is not None and victim.user_id is not None:
@@ -174,8 +190,9 @@ def logs(draw: st.DrawFn, campaign: Campaign, max_users: int = 8) -> list[Messag
     if n and draw(st.booleans()):
         out.append(MessageEvent(type="unsubscribed", time=at(100), user_id="u0"))
     if n and draw(st.booleans()):
-        out.append(MessageEvent(type="content_api_error", time=at(2), user_id="u0",
-                                status_code=503))
+        out.append(
+            MessageEvent(type="content_api_error", time=at(2), user_id="u0", status_code=503)
+        )
     return out
 
 
@@ -185,8 +202,7 @@ def conversions(draw: st.DrawFn, users: int = 8) -> list[ConversionEvent]:
     out = []
     for i in range(draw(st.integers(0, 10))):
         user = f"u{draw(st.integers(0, max(users - 1, 0)))}"
-        amount = draw(st.sampled_from([None, Decimal("10.10"), Decimal("55.5"),
-                                       Decimal("-5.00")]))
+        amount = draw(st.sampled_from([None, Decimal("10.10"), Decimal("55.5"), Decimal("-5.00")]))
         out.append(
             ConversionEvent(
                 user_id=user,
@@ -202,8 +218,15 @@ def conversions(draw: st.DrawFn, users: int = 8) -> list[ConversionEvent]:
 
 @st.composite
 def recipients(draw: st.DrawFn, users: int = 8) -> list[Recipient]:
-    numbers = ["+1 415-555-0100", "(415) 555-0100", "+1 650 253 0000", "+1 212 555 0199",
-               "bad", "", "+44 20 7946 0958"]
+    numbers = [
+        "+1 415-555-0100",
+        "(415) 555-0100",
+        "+1 650 253 0000",
+        "+1 212 555 0199",
+        "bad",
+        "",
+        "+44 20 7946 0958",
+    ]
     out = []
     for i in range(draw(st.integers(0, users))):
         out.append(

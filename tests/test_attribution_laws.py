@@ -19,13 +19,14 @@ TYPES = ("view_through", "click_through", "in_session")
 
 
 @st.composite
-def runs(draw: st.DrawFn, **fixed: Any) -> tuple[Any, list[Any], list[ConversionEvent]]:
+def runs(draw: st.DrawFn, /, **fixed: Any) -> tuple[Any, list[Any], list[ConversionEvent]]:
     campaign = draw(campaigns(goals=True, **fixed))
     return campaign, draw(logs(campaign)), draw(conversions())
 
 
-def conversion_of(campaign: Any, log: list[Any], convs: list[ConversionEvent],
-                  **kw: Any) -> dict[str, Any]:
+def conversion_of(
+    campaign: Any, log: list[Any], convs: list[ConversionEvent], **kw: Any
+) -> dict[str, Any]:
     [r] = analyze(CampaignInput(campaign, events=log, conversions=convs), **kw)
     result: dict[str, Any] = r.to_dict()["conversion"]
     return result
@@ -66,8 +67,11 @@ def test_a_conversion_outside_every_window_changes_nothing(run: Any, user: int) 
     """A-3..A-5: a conversion long before any message counts nowhere."""
     campaign, log, convs = run
     before = ConversionEvent(
-        user_id=f"u{user}", name="purchase", time=T0 - dt.timedelta(days=30),
-        revenue=Decimal("99.99"), event_id="early",
+        user_id=f"u{user}",
+        name="purchase",
+        time=T0 - dt.timedelta(days=30),
+        revenue=Decimal("99.99"),
+        event_id="early",
     )
     as_of = T0 + dt.timedelta(days=30)
     assert conversion_of(campaign, log, convs, as_of=as_of) == conversion_of(
@@ -86,14 +90,16 @@ def test_revenue_is_aov_times_events_and_arpu_times_users_to_the_cent(run: Any) 
             continue
         if block["average_order_value"] is not None:
             events = block["conversion_events"]
-            assert abs(block["average_order_value"] * events - block["revenue"]) <= Decimal(
-                "0.005"
-            ) * events
+            assert (
+                abs(block["average_order_value"] * events - block["revenue"])
+                <= Decimal("0.005") * events
+            )
         if block["average_revenue_per_user"] is not None:
             users = block["converted_users"]
-            assert abs(block["average_revenue_per_user"] * users - block["revenue"]) <= Decimal(
-                "0.005"
-            ) * users
+            assert (
+                abs(block["average_revenue_per_user"] * users - block["revenue"])
+                <= Decimal("0.005") * users
+            )
 
 
 @given(runs(click_tracking=True))

@@ -210,7 +210,8 @@ def test_csv_export_is_spreadsheet_safe_with_its_schema(tmp_path: Path) -> None:
     names = [f["name"] for f in schema["fields"]]
     assert names == list(CAMPAIGN_COLUMNS)
     rate = next(f for f in schema["fields"] if f["name"] == "click_to_delivered_rate")
-    assert "Delivered" in rate["description"] and rate["definition"]["rule"] == "R-5"
+    assert "Delivered" in rate["description"]
+    assert rate["definition"]["rule"] == "R-5"
     assert schema["parameters"][0]["attribution_type"] == "view_through"
     assert schema == table_schema(analyze(d2))
 

@@ -319,8 +319,16 @@ def test_generated_logs_cross_a_dst_change() -> None:
 
 
 @given(
-    st.sampled_from(["America/New_York", "Europe/London", "Australia/Lord_Howe",
-                     "Asia/Kathmandu", "Pacific/Chatham", "America/Sao_Paulo"]),
+    st.sampled_from(
+        [
+            "America/New_York",
+            "Europe/London",
+            "Australia/Lord_Howe",
+            "Asia/Kathmandu",
+            "Pacific/Chatham",
+            "America/Sao_Paulo",
+        ]
+    ),
     st.integers(-(10**15), 4 * 10**15),
     st.booleans(),
 )

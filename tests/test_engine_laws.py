@@ -7,8 +7,10 @@ The laws are necessary; the comparison with the one-pass reference fold
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import pickle
 import random
+from collections.abc import Sequence
 from typing import Any
 
 from hypothesis import given, settings
@@ -47,7 +49,7 @@ QUALITY_KEYS = (
 
 
 @st.composite
-def scenarios(draw: st.DrawFn, **fixed: Any) -> tuple[Any, list[Event], list[Any]]:
+def scenarios(draw: st.DrawFn, /, **fixed: Any) -> tuple[Any, list[Event], Any]:
     campaign = draw(campaigns(**fixed))
     log: list[Event] = list(draw(logs(campaign)))
     log.extend(draw(conversions()))
@@ -55,7 +57,7 @@ def scenarios(draw: st.DrawFn, **fixed: Any) -> tuple[Any, list[Event], list[Any
     return campaign, log, people
 
 
-def fold(campaign: Any, events: list[Event], people: Any = None) -> CampaignAccumulator:
+def fold(campaign: Any, events: Sequence[Event], people: Any = None) -> CampaignAccumulator:
     acc = CampaignAccumulator(campaign, people)
     acc.add_all(events)
     return acc
@@ -66,9 +68,7 @@ def report_of(acc: CampaignAccumulator, as_of: dt.datetime | None = None) -> Rep
 
 
 def as_ofs() -> st.SearchStrategy[dt.datetime | None]:
-    return st.one_of(
-        st.none(), st.integers(-10, 4000).map(lambda m: T0 + dt.timedelta(minutes=m))
-    )
+    return st.one_of(st.none(), st.integers(-10, 4000).map(lambda m: T0 + dt.timedelta(minutes=m)))
 
 
 @given(scenarios(), as_ofs())
@@ -94,18 +94,23 @@ def _latest(log: list[Event]) -> dt.datetime | None:
 
 
 @given(scenarios(), st.randoms(use_true_random=False))
-def test_report_is_the_same_for_every_permutation_of_the_log(scenario: Any, rnd: random.Random) -> None:
+def test_report_is_the_same_for_every_permutation_of_the_log(
+    scenario: Any, rnd: random.Random
+) -> None:
     """D-10: no rule depends on the order of the log."""
     campaign, log, people = scenario
     shuffled = list(log)
     rnd.shuffle(shuffled)
-    assert report_of(fold(campaign, log, people)).to_dict() == report_of(
-        fold(campaign, shuffled, people)
-    ).to_dict()
+    assert (
+        report_of(fold(campaign, log, people)).to_dict()
+        == report_of(fold(campaign, shuffled, people)).to_dict()
+    )
 
 
 @given(scenarios(), st.data())
-def test_repeating_records_changes_nothing_but_duplicates(scenario: Any, data: st.DataObject) -> None:
+def test_repeating_records_changes_nothing_but_duplicates(
+    scenario: Any, data: st.DataObject
+) -> None:
     """D-10: a repeat of an identity with the same content counts once."""
     campaign, log, people = scenario
     if not log:
@@ -120,13 +125,15 @@ def test_repeating_records_changes_nothing_but_duplicates(scenario: Any, data: s
 
 @given(scenarios(), st.data())
 @settings(max_examples=40)
-def test_merging_the_states_of_any_split_equals_the_whole(scenario: Any, data: st.DataObject) -> None:
+def test_merging_the_states_of_any_split_equals_the_whole(
+    scenario: Any, data: st.DataObject
+) -> None:
     """D-10, DESIGN: fold(xs + ys) == fold(xs).merge(fold(ys)), splits cutting messages."""
     campaign, log, people = scenario
     n = len(log)
     cuts = sorted(data.draw(st.lists(st.integers(0, n), max_size=3)))
     bounds = [0, *cuts, n]
-    parts = [fold(campaign, log[a:b], people) for a, b in zip(bounds, bounds[1:])]
+    parts = [fold(campaign, log[a:b], people) for a, b in itertools.pairwise(bounds)]
     whole = fold(campaign, log, people)
     merged = parts[0]
     for p in parts[1:]:
@@ -203,7 +210,9 @@ def test_cumulative_counts_never_fall_for_a_later_as_of(scenario: Any, m: int, s
 
 
 @given(scenarios(), as_ofs())
-def test_outcomes_partition_sent_and_attempted_adds_up(scenario: Any, as_of: dt.datetime | None) -> None:
+def test_outcomes_partition_sent_and_attempted_adds_up(
+    scenario: Any, as_of: dt.datetime | None
+) -> None:
     """X-1, D-4, E-3: the outcomes add up to Sent; Attempted = Sent + Failed + Awaiting;
     the failed-to-deliver rows plus Delivered add up to Sent."""
     campaign, log, people = scenario
@@ -211,9 +220,10 @@ def test_outcomes_partition_sent_and_attempted_adds_up(scenario: Any, as_of: dt.
     d = r["delivery"]
     assert d["attempted"] == d["sent"] + d["failed_to_send"] + d["awaiting_response"]
     if d["delivered"] is not None:
-        assert d["delivered"] + d["sent_as_sms"] + d["failed_to_deliver"] + d["in_transit"] == d[
-            "sent"
-        ]
+        assert (
+            d["delivered"] + d["sent_as_sms"] + d["failed_to_deliver"] + d["in_transit"]
+            == d["sent"]
+        )
     rows = r["errors"]["failed_to_deliver"]
     if rows is not None:
         assert sum(row["messages"] for row in rows) + (d["delivered"] or 0) == d["sent"]

@@ -21,20 +21,38 @@ from campaign_metrics.io._fast import fold_events_file
 from campaign_metrics.io.readers import iter_events
 from campaign_metrics.timezones import get_zone
 
-CAMPAIGN = Campaign(id="c1", name="N", channel="mms", click_tracking=True,
-                    delivery_type="periodic")
+CAMPAIGN = Campaign(id="c1", name="N", channel="mms", click_tracking=True, delivery_type="periodic")
 
 _values: dict[str, st.SearchStrategy[Any]] = {
     "event_id": st.sampled_from([None, "e1", "e2", "", 7]),
     "campaign_id": st.sampled_from([None, "c1", "other"]),
     "instance_id": st.sampled_from([None, "i1", "i\x1f2"]),
     "user_id": st.sampled_from([None, "u1", "u2", "", 3]),
-    "type": st.sampled_from(["sent", "delivered", "clicked", "send_failed", "skipped",
-                             "personalization_failed", "content_api_error", "campaign_ready",
-                             "hard_bounce", "nonsense"]),
-    "time": st.sampled_from(["2026-05-04T07:00:00Z", "2026-05-04T07:00:00+00:00",
-                             "2026-05-04T09:00:00+02:00", "2026-05-04T07:00:00",
-                             "2026-05-04 07:00:00.5+00:00", "yesterday", None]),
+    "type": st.sampled_from(
+        [
+            "sent",
+            "delivered",
+            "clicked",
+            "send_failed",
+            "skipped",
+            "personalization_failed",
+            "content_api_error",
+            "campaign_ready",
+            "hard_bounce",
+            "nonsense",
+        ]
+    ),
+    "time": st.sampled_from(
+        [
+            "2026-05-04T07:00:00Z",
+            "2026-05-04T07:00:00+00:00",
+            "2026-05-04T09:00:00+02:00",
+            "2026-05-04T07:00:00",
+            "2026-05-04 07:00:00.5+00:00",
+            "yesterday",
+            None,
+        ]
+    ),
     "response_code": st.sampled_from([None, 200, 503, "200", True, -1]),
     "error_code": st.sampled_from([None, "30007", ""]),
     "reason": st.sampled_from([None, "ContentTooLong", "network", ""]),

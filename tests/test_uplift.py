@@ -71,7 +71,8 @@ def test_target_and_control_groups_and_windows() -> None:
     o = r.uplift.overall
     assert (o.users, o.converted, o.baseline_users, o.baseline_converted) == (3, 2, 3, 2)
     assert o.uplift_pct == pytest.approx(0.0)
-    assert o.label == "target" and o.baseline == "control"
+    assert o.label == "target"
+    assert o.baseline == "control"
 
 
 def test_a_listed_control_user_with_an_attempt_is_target_with_a_warning() -> None:
@@ -151,7 +152,8 @@ def test_relative_uplift_over_a_baseline_that_converted_nobody_is_null() -> None
     )
     assert r.uplift is not None
     o = r.uplift.overall
-    assert o.uplift_pct is None and o.uplift_ci_pct is None
+    assert o.uplift_pct is None
+    assert o.uplift_ci_pct is None
     assert o.difference_pp == pytest.approx(100.0)
 
 

@@ -12,6 +12,7 @@ from .errors import (
     MergeError,
     MissingDependencyError,
 )
+from .lifecycle import allowed_actions, approve, duplicate, reject, stop
 from .model import (
     AttributionType,
     Campaign,
@@ -32,7 +33,6 @@ from .model import (
     SkipReason,
     TzMode,
 )
-from .lifecycle import allowed_actions, approve, duplicate, reject, stop
 from .report import Report, dumps
 from .segments import SegmentCount, count_segments
 from .tables import (

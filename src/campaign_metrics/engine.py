@@ -804,9 +804,7 @@ class RunAccumulator:
         from ._gc import paused_gc
 
         with paused_gc():
-            return build_reports(
-                self, as_of=as_of, attribution=attribution, date_range=date_range
-            )
+            return build_reports(self, as_of=as_of, attribution=attribution, date_range=date_range)
 
 
 def count_distinct_ids(pair_sources: Iterable[bytes]) -> tuple[int, int]:

@@ -16,12 +16,12 @@ from .report import Report
 
 __all__ = [
     "fmt",
-    "verdict",
     "render_rows",
     "render_terminal",
     "report_blocks",
     "report_html",
     "report_text",
+    "verdict",
 ]
 
 Block = tuple[str, list[str], list[list[str]]]
@@ -249,8 +249,13 @@ def report_blocks(r: Report) -> list[Block]:
                 "Send mode",
                 ["mode", "sent", "delivered", "clickers", "converted"],
                 [
-                    [m.mode, fmt(m.sent), fmt(m.delivered), fmt(m.unique_clickers),
-                     fmt(m.converted_users)]
+                    [
+                        m.mode,
+                        fmt(m.sent),
+                        fmt(m.delivered),
+                        fmt(m.unique_clickers),
+                        fmt(m.converted_users),
+                    ]
                     for m in b.send_mode
                 ],
             )
@@ -261,9 +266,11 @@ def report_blocks(r: Report) -> list[Block]:
             (
                 "Time-zone delivery (sent messages)",
                 ["", "messages"],
-                [["user's zone", fmt(tz.user)], ["default zone (lapsed)",
-                                                 fmt(tz.default_lapsed)],
-                 ["unknown", fmt(tz.unknown)]],
+                [
+                    ["user's zone", fmt(tz.user)],
+                    ["default zone (lapsed)", fmt(tz.default_lapsed)],
+                    ["unknown", fmt(tz.unknown)],
+                ],
             )
         )
     if r.uplift is not None:

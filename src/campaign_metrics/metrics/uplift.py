@@ -121,4 +121,3 @@ def uplift_section(
         ),
         warnings,
     )
-
