@@ -123,3 +123,42 @@ def test_hot_path_equals_object_path(
     slow, fast = _object_path(path, zone), _fast_path(path, zone)
     assert [r.to_dict() for r in fast.rejected] == [r.to_dict() for r in slow.rejected]
     assert fast == slow
+
+
+@st.composite
+def valid_records(draw: st.DrawFn) -> dict[str, Any]:
+    type_ = draw(st.sampled_from(["sent", "delivered", "clicked", "send_failed", "hard_bounce"]))
+    rec: dict[str, Any] = {
+        "type": type_,
+        "time": draw(
+            st.sampled_from(
+                ["2026-05-04T07:00:00Z", "2026-05-04T09:00:00+02:00", "2026-05-04T07:00:01.5+00:00"]
+            )
+        ),
+        "user_id": draw(st.sampled_from(["u1", "u2"])),
+    }
+    if draw(st.booleans()):
+        rec["event_id"] = draw(st.sampled_from(["e1", "e2", "e3"]))
+    if draw(st.booleans()):
+        rec["instance_id"] = draw(st.sampled_from(["i1", "i2"]))
+    if draw(st.booleans()):
+        rec["campaign_id"] = "c1"
+    if type_ == "sent" and draw(st.booleans()):
+        rec["segments"] = draw(st.integers(0, 4))
+        rec["response_code"] = draw(st.sampled_from([200, 503]))
+    if type_ in ("send_failed", "hard_bounce") and draw(st.booleans()):
+        rec["error_code"] = draw(st.sampled_from(["30007", "smpp:EXPIRED"]))
+    if type_ == "clicked" and draw(st.booleans()):
+        rec["url"] = "https://e.x/a,b"
+    return rec
+
+
+@given(st.lists(valid_records(), max_size=25))
+@settings(max_examples=60, suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_csv_and_jsonl_of_the_same_records_fold_to_the_same_state(
+    tmp_path: Path, rows: list[dict[str, Any]]
+) -> None:
+    """D-10: equal parsed content is one record whatever the file format it came in."""
+    from_csv = _fast_path(_write(tmp_path, rows, "csv"), None)
+    from_jsonl = _fast_path(_write(tmp_path, rows, "jsonl"), None)
+    assert from_csv == from_jsonl

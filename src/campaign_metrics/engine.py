@@ -77,37 +77,48 @@ Extras = tuple[Any, ...]
 def record_pair(event_id: str | None, key: str) -> bytes:
     """The 16-byte (identity, content) pair of a record (D-10).
 
-    ``key`` is an unambiguous text of the record's parsed fields (see :func:`event_key`);
-    the identity part is zero for a record without ``event_id`` (its content is its
-    identity).
+    ``key`` is an unambiguous text of the record's parsed fields, ``event_id`` included
+    (see :func:`event_key`); the identity part is zero for a record without
+    ``event_id`` (its content is its identity).
     """
+    content = _blake2b(key.encode(), digest_size=8).digest()
     if event_id is None:
-        return NO_ID + _blake2b(key.encode(), digest_size=8).digest()
-    h = _blake2b(event_id.encode(), digest_size=8)
-    ident = h.digest()
-    h.update(b"\x1e" + key.encode())
-    return ident + h.digest()
+        return NO_ID + content
+    return _blake2b(event_id.encode(), digest_size=8).digest() + content
+
+
+#: The fields of a message event's key, in order (the campaign id is implied).
+KEY_FIELDS = ("event_id", "instance_id", "user_id", "type", "time", *EXTRA_FIELDS)
+
+
+def key_cell(value: object) -> str:
+    """One field of a record's key: ``""`` for absent, ``"\\x00"`` for an empty text,
+    integers in decimal, texts holding a separator escaped."""
+    if value is None:
+        return ""
+    if type(value) is int:
+        return str(value)
+    text = str(value)
+    if not text:
+        return "\x00"
+    if "\x1f" in text or "\x00" in text or "\x01" in text:
+        return "\x01" + repr(text)
+    return text
 
 
 def event_key(
-    user_id: str | None,
+    event_id: str | None,
     instance_id: str | None,
+    user_id: str | None,
     type_: str,
     time_us: int,
     extras: Extras,
 ) -> str:
-    """The unambiguous text of a message event's parsed fields (campaign id implied).
-
-    Ids are never empty, so an empty text stands for an absent one; ids holding the
-    separator are written as their repr; the extras as the repr of their tuple.
-    """
-    user = user_id or ""
-    inst = instance_id or ""
-    if "\x1f" in user or "\x1f" in inst:
-        user, inst = repr(user_id), repr(instance_id)
-    if extras == _NO_EXTRAS:
-        return f"{user}\x1f{inst}\x1f{type_}\x1f{time_us}"
-    return f"{user}\x1f{inst}\x1f{type_}\x1f{time_us}\x1f{extras!r}"
+    """The unambiguous text of a message event's parsed fields (D-10: equal parsed
+    content ⇔ equal key). The file readers build the same text straight from a row."""
+    cells = [key_cell(event_id), key_cell(instance_id), key_cell(user_id), type_, str(time_us)]
+    cells.extend(map(key_cell, extras))
+    return "\x1f".join(cells)
 
 
 class RejectedRecord:
@@ -288,7 +299,9 @@ class CampaignAccumulator:
         if not self._multi:
             instance_id = None  # CH-4: one-time campaigns have one instance
         if pair is None:
-            pair = record_pair(event_id, event_key(user_id, instance_id, etype._value_, t, extras))
+            pair = record_pair(
+                event_id, event_key(event_id, instance_id, user_id, etype._value_, t, extras)
+            )
         if (
             etype in _CAMPAIGN_LEVEL
             or (self._sent_only and etype in _DELIVERY_TYPES)

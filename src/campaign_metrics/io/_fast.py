@@ -14,10 +14,11 @@ import csv
 import datetime as dt
 import json
 from collections.abc import Callable
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
-from ..engine import EXTRA_FIELDS, CampaignAccumulator
+from ..engine import EXTRA_FIELDS, KEY_FIELDS, CampaignAccumulator, event_key, record_pair
 from ..errors import InputError
 from ..model import EXTRA_KEYS, EventType, PersonalizationCategory, SendMode, SkipReason, TzMode
 from ..timezones import UTC
@@ -193,6 +194,14 @@ def _fold_csv(
                 i for k, i in zip(EXTRA_FIELDS, extra_cols) if i is not None and k not in allowed
             )
         present = [(j, i) for j, i in enumerate(extra_cols) if i is not None]
+        # D-10: the record's key straight from the row (see engine.event_key)
+        pad = width
+        order = [col.get(k, pad) for k in KEY_FIELDS]
+        if not acc.campaign.multi_instance:
+            order[1] = pad  # CH-4: a one-time campaign ignores instance ids
+        key_of = itemgetter(*order)
+        int_cols = [(j, i) for j, i in present if j in _INT_FIELDS]
+        separators = len(KEY_FIELDS) - 1
         start = reader.line_num + 1
         while True:
             try:
@@ -246,14 +255,25 @@ def _fold_csv(
             if camp and camp != campaign_id:
                 on_bad(_wrong_campaign(acc, camp, name, line), line)
                 continue
-            fold(
-                user or None,
-                (row[i_inst] or None) if i_inst is not None else None,
-                etype,
-                t,
-                (row[i_event] or None) if i_event is not None else None,
-                tuple(extras),
-            )
+            inst = (row[i_inst] or None) if i_inst is not None else None
+            event_id = (row[i_event] or None) if i_event is not None else None
+            extras_t = tuple(extras)
+            row.append("")
+            row[i_time] = str(t)
+            for j, i in int_cols:
+                if extras[j] is not None:
+                    row[i] = str(extras[j])
+            key = "\x1f".join(key_of(row))
+            if "\x00" in key or "\x01" in key or key.count("\x1f") != separators:
+                key = event_key(
+                    event_id,
+                    inst if acc.campaign.multi_instance else None,
+                    user or None,
+                    etype._value_,
+                    t,
+                    extras_t,
+                )
+            fold(user or None, inst, etype, t, event_id, extras_t, record_pair(event_id, key))
 
 
 _ID_KEYS = ("event_id", "campaign_id", "instance_id", "user_id")
