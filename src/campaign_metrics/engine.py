@@ -822,15 +822,11 @@ class RunAccumulator:
 
 def count_distinct_ids(pair_sources: Iterable[bytes]) -> tuple[int, int]:
     """(distinct records with an identity, distinct identities) over packed pair lists."""
-    with_id = 0
-    ids: set[bytes] = set()
-    for pairs in pair_sources:
-        for i in range(0, len(pairs), PAIR):
-            ident = pairs[i : i + 8]
-            if ident != NO_ID:
-                with_id += 1
-                ids.add(ident)
-    return with_id, len(ids)
+    idents = [p[i : i + 8] for p in pair_sources for i in range(0, len(p), PAIR)]
+    with_id = len(idents) - idents.count(NO_ID)
+    distinct = set(idents)
+    distinct.discard(NO_ID)
+    return with_id, len(distinct)
 
 
 __all__ += ["count_distinct_ids", "merge_pairs"]

@@ -74,8 +74,11 @@ class Attribution:
         The events table is shared, not copied: :func:`type_result` over the result
         counts exactly the conversions of those messages.
         """
-        wanted = set(keys)
-        by_type = {t: {k: per[k] for k in wanted if k in per} for t, per in self.by_type.items()}
+        wanted = keys if isinstance(keys, (set, frozenset)) else set(keys)
+        by_type = {
+            t: {k: v for k, v in per.items() if k in wanted}  # attributed messages are few
+            for t, per in self.by_type.items()
+        }
         return Attribution(by_type, self.events)
 
 
