@@ -289,3 +289,42 @@ def test_report_outputs_never_hold_numbers(tmp_path: Path, flag: str) -> None:
     assert main(["report", str(d), flag], stdout=out, stderr=err) == 0
     assert "4155550100" not in out.getvalue() + err.getvalue()
     assert "+1*******00" in err.getvalue()  # the bad record's time held a number
+
+
+@st.composite
+def bounce_runs(draw: st.DrawFn) -> list[tuple[Campaign, list[MessageEvent]]]:
+    runs = []
+    for n in range(draw(st.integers(1, 3))):
+        campaign = sms(f"c{n}", delivery_type="periodic")
+        events = []
+        for i in range(draw(st.integers(0, 6))):
+            user = f"u{draw(st.integers(0, 3))}"
+            inst = f"i{i}"
+            at = draw(st.integers(0, 50))
+            events.append(ev("sent", user, at, instance_id=inst))
+            outcome = draw(st.sampled_from(["hard_bounce", "delivered", "delivery_failed", None]))
+            if outcome == "delivery_failed":
+                code = draw(st.sampled_from(["21610", "30003", "30005"]))
+                events.append(ev(outcome, user, at + 1, instance_id=inst, error_code=code))
+            elif outcome is not None:
+                events.append(ev(outcome, user, at + 1, instance_id=inst))
+        runs.append((campaign, events))
+    return runs
+
+
+@given(bounce_runs(), st.randoms(use_true_random=False))
+@settings(max_examples=40, deadline=None)
+def test_suppression_is_independent_of_the_order_of_campaigns_and_events(
+    runs: list[tuple[Campaign, list[MessageEvent]]], rnd: Any
+) -> None:
+    """O-2: suppression depends neither on the order of campaigns nor of events."""
+
+    def suppressed(order: list[tuple[Campaign, list[MessageEvent]]]) -> Any:
+        reports = analyze(*(CampaignInput(c, events=e) for c, e in order))
+        per_campaign = {r.campaign_id: r.contacts.suppressed for r in reports}
+        rows = {(r.user_id, r.hard_bounces, r.suppressed) for r in suppression_list(reports)}
+        return per_campaign, rows
+
+    shuffled = [(c, rnd.sample(e, len(e))) for c, e in runs]
+    rnd.shuffle(shuffled)
+    assert suppressed(runs) == suppressed(shuffled)

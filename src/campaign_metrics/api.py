@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import Any, Union
+from typing import Any, TypeVar, Union
 
 import attrs
 
@@ -18,12 +18,13 @@ from .io.readers import ProgressFn, iter_conversions, iter_recipients, read_camp
 from .model import Campaign, ConversionEvent, MessageEvent, Recipient
 from .progress import ProgressCallback
 from .report import Report
-from .timezones import get_zone
+from .timezones import get_zone, to_us
 
 __all__ = ["CampaignInput", "analyze", "load_run"]
 
 PathLike = Union[str, "os.PathLike[str]"]
 RejectFn = Callable[[RejectedRecord], None]
+T = TypeVar("T")
 
 
 @attrs.frozen
@@ -93,6 +94,16 @@ def _handle(
         on_reject(record)
 
 
+def _located(items: Iterator[T], directory: Path) -> Iterator[T]:
+    """Name the directory in an error that stops the reading of one of its files."""
+    try:
+        yield from items
+    except InputError as exc:
+        if exc.file is not None and "/" not in exc.file:
+            raise exc.located(str(directory / exc.file), exc.line) from None
+        raise
+
+
 def _load_directory(
     path: Path,
     *,
@@ -106,13 +117,13 @@ def _load_directory(
     campaign_file = path / "campaign.json"
     if not campaign_file.exists():
         raise InputError(reason="campaign.json is missing", file=str(path))
-    campaign = read_campaign(campaign_file)
+    campaign = read_campaign(campaign_file, name=str(campaign_file))
     rejected: list[RejectedRecord] = []
     recipients = None
     rec_file = path / "recipients.csv"
     if rec_file.exists():
         rows: list[Recipient] = []
-        for line, item in iter_recipients(rec_file):
+        for line, item in _located(iter_recipients(rec_file), path):
             if isinstance(item, InputError):
                 _handle(item, strict, rejected, on_reject, rec_file.name, line, str(path))
             else:
@@ -175,7 +186,12 @@ def fold_file(
     def on_bad(error: InputError, line: int) -> None:
         _handle(error, strict, sink, on_reject, name, line, origin)
 
-    fold_events_file(acc, events_file, naive_zone=naive_zone, on_bad=on_bad, progress=progress)
+    try:
+        fold_events_file(acc, events_file, naive_zone=naive_zone, on_bad=on_bad, progress=progress)
+    except InputError as exc:  # a fatal error (a bad header): name the directory
+        if origin is not None and exc.file is not None and "/" not in exc.file:
+            raise exc.located(f"{origin}/{exc.file}", exc.line) from None
+        raise
 
 
 def load_run(
@@ -245,11 +261,14 @@ def load_run(
             reached.update(acc.recipients)
         reached.update(acc.conversions.by_user)
     dropped = 0
+    dropped_latest: dt.datetime | None = None
     for item in in_memory:
         if item.user_id in reached:
             pool.add(item)
         else:
             dropped += 1
+            if dropped_latest is None or item.time > dropped_latest:
+                dropped_latest = item.time
     for path, display, owner in conversion_files:
         sink = owner.rejected if owner is not None else shared_rejected
         origin = str(path.parent) if owner is not None else None
@@ -261,6 +280,12 @@ def load_run(
                 pool.add(conv_item)
             else:
                 dropped += 1  # A-6: a user no campaign reached cannot convert
+                if dropped_latest is None or conv_item.time > dropped_latest:
+                    dropped_latest = conv_item.time
+    if dropped_latest is not None:  # D-7: still an accepted record of the run
+        latest = to_us(dropped_latest)
+        if pool.max_time is None or latest > pool.max_time:
+            pool.max_time = latest
     return RunAccumulator(accs, pool, shared_rejected=shared_rejected, dropped_conversions=dropped)
 
 

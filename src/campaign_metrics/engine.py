@@ -609,13 +609,9 @@ def _send_failed_reason(extras: Extras) -> str:
     code, error_code, reason = extras[0], extras[1], extras[2]
     if code is not None and code != 200:
         return f"http_{code}"
-    if error_code:
-        from .taxonomy import normalize_code
+    from .taxonomy import failure_reason
 
-        return normalize_code(error_code)
-    if reason:
-        return str(reason)
-    return "send_failed"
+    return failure_reason(error_code, reason, "send_failed")
 
 
 def _recipient_map(

@@ -263,7 +263,7 @@ def conversion_section(
     direct = assisted = None
     direct_rev = assisted_rev = None
     shared = None
-    if primary is not None:
+    if primary is not None and (selected_type == "view_through" or clicks_on):  # CH-3
         selected = attribution.primary_events(selected_type, primary.name)
         shared = len(selected & claimed_elsewhere) if claimed_elsewhere is not None else 0
         if clicks_on:

@@ -13,7 +13,7 @@ from ..report import (
     PersonalizationSection,
     RemovedRow,
 )
-from ..taxonomy import classify_error, classify_failure, normalize_code
+from ..taxonomy import classify_error, classify_failure, failure_reason
 from .rates import rate
 from .views import MessageView, Outcome
 
@@ -44,11 +44,7 @@ def _send_row_class(
 def outcome_reason(event: tuple[int, str, str | None, str | None, str | None, bytes]) -> str:
     """E-3 / FORMATS.md: the prefixed code, else the reason text, else the type."""
     _, type_, _, reason, error_code, _ = event
-    if error_code:
-        return normalize_code(error_code)
-    if reason:
-        return reason
-    return type_
+    return failure_reason(error_code, reason, type_)
 
 
 def errors_section(

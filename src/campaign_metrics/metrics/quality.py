@@ -67,8 +67,9 @@ def data_quality_section(
         )
     if run.dropped_conversions:
         warnings.append(
-            f"{run.dropped_conversions} conversions belong to users no campaign of the run "
-            "reached; they were counted and not kept (A-6)"
+            f"{run.dropped_conversions} conversion records belong to users no campaign of "
+            "the run reached; they were counted and not kept, so their duplicates are not "
+            "told apart (A-6)"
         )
     rejected = sorted(
         [*acc.rejected, *pool.rejected, *run.shared_rejected], key=lambda r: r.sort_key()

@@ -138,13 +138,8 @@ def resolve(
         first = s.first_d2
         if first is not None and first > as_of:
             first = None
-        if selected is not None:
-            anchor = first
-            if anchor is None:
-                candidates = [t for t in (s.fc_min, s.ctrl_min) if t is not None and t <= as_of]
-                anchor = min(candidates) if candidates else None
-            if anchor is None or not (selected[0] <= anchor < selected[1]):
-                continue
+        if selected is not None and (first is None or not (selected[0] <= first < selected[1])):
+            continue  # T-1: a date range selects messages by their earliest D-2 event
         v = MessageView(user_id, instance_id)
         if s.fc_min is not None and s.fc_min <= as_of:
             v.fc_removed = True
