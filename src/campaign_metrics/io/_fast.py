@@ -38,6 +38,7 @@ _SEND_MODES = frozenset(m.value for m in SendMode)
 _TZ_MODES = frozenset(m.value for m in TzMode)
 _SKIP_REASONS = frozenset(r.value for r in SkipReason)
 _INT_FIELDS = (0, 5, 9)  # response_code, segments, status_code within EXTRA_FIELDS
+_NO_EXTRAS: tuple[Any, ...] = (None,) * len(EXTRA_FIELDS)
 _CACHE_LIMIT = 1 << 17
 
 
@@ -183,25 +184,30 @@ def _fold_csv(
         width = len(header)
         col = {h: i for i, h in enumerate(header)}
         i_type, i_time = col["type"], col["time"]
-        i_user, i_event = col.get("user_id"), col.get("event_id")
-        i_inst, i_camp = col.get("instance_id"), col.get("campaign_id")
-        extra_cols = [col.get(k) for k in EXTRA_FIELDS]
-        # per type: the columns that must be empty, the extras to read
-        forbidden: dict[EventType, tuple[int, ...]] = {}
-        for kind in EventType:
-            allowed = EXTRA_KEYS[kind]
-            forbidden[kind] = tuple(
-                i for k, i in zip(EXTRA_FIELDS, extra_cols) if i is not None and k not in allowed
+        pad = width  # every row gets one more, empty cell: the absent columns point at it
+        extra_cols = [col.get(k, pad) for k in EXTRA_FIELDS]
+        extras_of = itemgetter(*extra_cols)
+        ids_of = itemgetter(
+            *(col.get(k, pad) for k in ("event_id", "instance_id", "user_id", "campaign_id"))
+        )
+        # per type: the extra positions that must be empty
+        forbidden: dict[EventType, tuple[int, ...]] = {
+            kind: tuple(
+                j
+                for j, (k, i) in enumerate(zip(EXTRA_FIELDS, extra_cols))
+                if i != pad and k not in EXTRA_KEYS[kind]
             )
-        present = [(j, i) for j, i in enumerate(extra_cols) if i is not None]
+            for kind in EventType
+        }
         # D-10: the record's key straight from the row (see engine.event_key)
-        pad = width
         order = [col.get(k, pad) for k in KEY_FIELDS]
-        if not acc.campaign.multi_instance:
+        multi = acc.campaign.multi_instance
+        if not multi:
             order[1] = pad  # CH-4: a one-time campaign ignores instance ids
         key_of = itemgetter(*order)
-        int_cols = [(j, i) for j, i in present if j in _INT_FIELDS]
+        int_cols = [(j, extra_cols[j]) for j in _INT_FIELDS if extra_cols[j] != pad]
         separators = len(KEY_FIELDS) - 1
+        cache = times.cache
         start = reader.line_num + 1
         while True:
             try:
@@ -227,53 +233,60 @@ def _fold_csv(
                 )
                 continue
             etype = _TYPES.get(row[i_type])
-            t = times.us(row[i_time])
+            text = row[i_time]
+            t = cache.get(text)
+            if t is None:
+                t = times.us(text)
             if etype is None or t is None:
                 _full_path(acc, dict(zip(header, row)), line, name, naive_zone, on_bad, True)
                 continue
-            user = row[i_user] if i_user is not None else ""
-            if (not user and etype not in _TIMELINE) or any(row[i] for i in forbidden[etype]):
+            row.append("")
+            event_id, inst, user, camp = ids_of(row)
+            if not user and etype not in _TIMELINE:
                 _full_path(acc, dict(zip(header, row)), line, name, naive_zone, on_bad, True)
                 continue
-            extras: list[Any] = [None] * 10
-            ok = True
-            for j, i in present:
-                cell = row[i]
-                if cell:
-                    if j in _INT_FIELDS:
+            cells = extras_of(row)
+            if any(cells):
+                extras: Any = list(cells)
+                ok = True
+                for j in forbidden[etype]:
+                    if extras[j]:
+                        ok = False
+                for j, _i in int_cols:
+                    cell = extras[j]
+                    if cell:
                         number = _int_text(cell)
                         if number is None:
                             ok = False
-                            break
-                        extras[j] = number
-                    else:
-                        extras[j] = cell
-            if not ok or not _extras_ok(etype, extras):
-                _full_path(acc, dict(zip(header, row)), line, name, naive_zone, on_bad, True)
-                continue
-            camp = row[i_camp] if i_camp is not None else ""
+                        else:
+                            extras[j] = number
+                extras = tuple(v if v != "" else None for v in extras)
+                if not ok or not _extras_ok(etype, extras):
+                    _full_path(
+                        acc, dict(zip(header, row[:width])), line, name, naive_zone, on_bad, True
+                    )
+                    continue
+                for j, i in int_cols:  # D-10: integers in their canonical text
+                    if extras[j] is not None:
+                        row[i] = str(extras[j])
+            else:
+                extras = _NO_EXTRAS
             if camp and camp != campaign_id:
                 on_bad(_wrong_campaign(acc, camp, name, line), line)
                 continue
-            inst = (row[i_inst] or None) if i_inst is not None else None
-            event_id = (row[i_event] or None) if i_event is not None else None
-            extras_t = tuple(extras)
-            row.append("")
             row[i_time] = str(t)
-            for j, i in int_cols:
-                if extras[j] is not None:
-                    row[i] = str(extras[j])
             key = "\x1f".join(key_of(row))
             if "\x00" in key or "\x01" in key or key.count("\x1f") != separators:
                 key = event_key(
-                    event_id,
-                    inst if acc.campaign.multi_instance else None,
+                    event_id or None,
+                    inst or None if multi else None,
                     user or None,
                     etype._value_,
                     t,
-                    extras_t,
+                    extras,
                 )
-            fold(user or None, inst, etype, t, event_id, extras_t, record_pair(event_id, key))
+            event_id = event_id or None
+            fold(user or None, inst or None, etype, t, event_id, extras, record_pair(event_id, key))
 
 
 _ID_KEYS = ("event_id", "campaign_id", "instance_id", "user_id")
