@@ -108,6 +108,8 @@ def run_contact_facts(
     """O-2, O-3 across the run's campaigns."""
     hard: Counter[str] = Counter()
     opted: set[str] = set()
+    # O-3: the sends are needed only to attribute unsubscribes
+    unsubscribing = any(acc.unsubscribes for acc in campaigns)
     sends: list[dict[str, list[int]]] = []
     for acc, v_list in zip(campaigns, views):
         per_user: dict[str, list[int]] = {}
@@ -122,7 +124,7 @@ def run_contact_facts(
                 hard[v.user_id] += 1
             if (v.fails or v.outcomes) and _opted_out(v):
                 opted.add(v.user_id)
-            if messaging and v.sent and v.send_us is not None:
+            if unsubscribing and messaging and v.sent and v.send_us is not None:
                 per_user.setdefault(v.user_id, []).append(v.send_us)
         sends.append(per_user)
     # O-3: unsubscribes deduplicated run-wide by (user, time), then attributed

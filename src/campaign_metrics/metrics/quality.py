@@ -105,13 +105,20 @@ def overlap_warnings(
     """X-8: campaigns with the same primary-goal event sent to the same user closer
     together than the smaller of their windows. One line per pair of campaigns."""
     out: dict[str, list[str]] = {}
+    goals = [acc.campaign.primary_goal for acc in campaigns]
+    events = [g.event for g in goals if g is not None]
+    if len(events) == len(set(events)):
+        return out  # no two campaigns share a primary-goal event
     sends: list[dict[str, list[int]]] = []
-    for v_list in views:
+    for acc, v_list in zip(campaigns, views):
         per_user: dict[str, list[int]] = {}
+        sends.append(per_user)
+        goal = acc.campaign.primary_goal
+        if goal is None or events.count(goal.event) < 2:
+            continue
         for v in v_list:
             if v.sent and v.send_us is not None:
                 per_user.setdefault(v.user_id, []).append(v.send_us)
-        sends.append(per_user)
     for i in range(len(campaigns)):
         for j in range(i + 1, len(campaigns)):
             a, b = campaigns[i].campaign, campaigns[j].campaign
