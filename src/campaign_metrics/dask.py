@@ -94,9 +94,11 @@ def merge_accumulators(accs: Iterable[CampaignAccumulator]) -> CampaignAccumulat
     items = list(accs)
     if not items:
         raise ValueError("nothing to merge")
-    out = items[0].copy()
+    # the reduction owns its intermediate results: merge into the largest, consuming
+    items.sort(key=lambda a: len(a.messages), reverse=True)
+    out = items[0]
     for acc in items[1:]:
-        out.merge_in(acc)
+        out.merge_in(acc, consume=True)
     return out
 
 

@@ -491,8 +491,12 @@ class CampaignAccumulator:
         out.merge_in(other)
         return out
 
-    def merge_in(self, other: CampaignAccumulator) -> None:
-        """Absorb ``other`` into this accumulator (in place)."""
+    def merge_in(self, other: CampaignAccumulator, *, consume: bool = False) -> None:
+        """Absorb ``other`` into this accumulator (in place).
+
+        With ``consume=True`` the states of ``other`` are taken over rather than copied,
+        so ``other`` must not be used afterwards (tree reductions own their inputs).
+        """
         self._check_compatible(other)
         if self.recipients is None:
             self.recipients = other.recipients
@@ -500,7 +504,7 @@ class CampaignAccumulator:
         for key, state in other.messages.items():
             mine = messages.get(key)
             if mine is None:
-                messages[key] = state.copy()
+                messages[key] = state if consume else state.copy()
             else:
                 user_id, instance_id = key
                 mine.merge_from(state, self._send_key(user_id, instance_id))
@@ -565,9 +569,23 @@ class CampaignAccumulator:
     __hash__ = None  # type: ignore[assignment]
 
     def __getstate__(self) -> dict[str, Any]:
-        return {name: getattr(self, name) for name in CampaignAccumulator.__slots__}
+        # the messages travel as columns: plain lists pickle at C speed (Dask)
+        state = {name: getattr(self, name) for name in CampaignAccumulator.__slots__}
+        messages = state.pop("messages")
+        columns = [[getattr(s, slot) for s in messages.values()] for slot in MessageState.__slots__]
+        state["message_columns"] = (list(messages), columns)
+        return state
 
     def __setstate__(self, state: dict[str, Any]) -> None:
+        keys, columns = state.pop("message_columns")
+        messages: dict[tuple[str, Optional[str]], MessageState] = {}
+        slots = MessageState.__slots__
+        for i, key in enumerate(keys):
+            s = MessageState.__new__(MessageState)
+            for slot, column in zip(slots, columns):
+                setattr(s, slot, column[i])
+            messages[key] = s
+        self.messages = messages
         for name, value in state.items():
             setattr(self, name, value)
 
