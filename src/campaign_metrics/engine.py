@@ -578,7 +578,7 @@ class CampaignAccumulator:
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         keys, columns = state.pop("message_columns")
-        messages: dict[tuple[str, Optional[str]], MessageState] = {}
+        messages: dict[tuple[str, str | None], MessageState] = {}
         slots = MessageState.__slots__
         for i, key in enumerate(keys):
             s = MessageState.__new__(MessageState)
