@@ -8,8 +8,9 @@ function reads views, never the raw state.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from typing import Any
 
-from .._state import FailRecord, MessageState, OutcomeRecord
+from .._state import FailRecord, MessageState, OutcomeRecord, SendRecord
 
 __all__ = [
     "CLICK_EXPIRY_US",
@@ -37,68 +38,163 @@ class Outcome:
     NONE = "none"  # a connector: no delivery outcome at all
 
 
+# flags of a view (one small int instead of a slot each)
+_FAILED_TO_SEND = 1
+_SEND_CONFLICT = 2
+_DELIVERY_CONFLICT = 4
+_RECEIPT_WITHOUT_SEND = 8
+_RECEIPT_BEFORE_SEND = 16
+_FC_REMOVED = 32
+_CTRL_REMOVED = 64
+
+
+class _Rare:
+    """The parts of a view few messages have (failures, removals, expired clicks)."""
+
+    __slots__ = ("ctrl_us", "expired_clicks", "fails", "outcome_event", "outcomes")
+
+    def __init__(self) -> None:
+        self.fails: tuple[FailRecord, ...] = ()
+        self.outcomes: tuple[OutcomeRecord, ...] = ()
+        self.outcome_event: OutcomeRecord | None = None
+        self.expired_clicks = 0
+        self.ctrl_us: int | None = None
+
+
+_NO_RARE = _Rare()
+
+
 class MessageView:
-    """One message ((user, instance) pair) as of the report's instant."""
+    """One message ((user, instance) pair) as of the report's instant.
+
+    Compact: a million of them exist at once while a report is built, so the rarely set
+    facts live in one shared-by-default object and the yes/no facts in one int.
+    """
 
     __slots__ = (
-        "attempted",
         "clicks",
-        "ctrl_removed",
-        "ctrl_us",
-        "delivery_conflict",
-        "expired_clicks",
-        "failed_to_send",
-        "fails",
-        "fc_removed",
         "first_d2",
+        "flags",
         "instance_id",
         "outcome",
-        "outcome_event",
-        "outcomes",
-        "receipt_before_send",
+        "rare",
         "receipt_us",
-        "receipt_without_send",
-        "segments",
-        "send_conflict",
-        "send_mode",
+        "send",
         "send_us",
-        "sent",
-        "sent_200_us",
-        "tz_mode",
         "user_id",
     )
 
     def __init__(self, user_id: str, instance_id: str | None) -> None:
         self.user_id = user_id
         self.instance_id = instance_id
-        self.attempted = False
-        self.first_d2: int | None = None
-        self.sent = False
-        self.send_us: int | None = None  # D-1: the send instant
-        self.sent_200_us: int | None = None
-        self.segments = 0
-        self.send_mode = "default"
-        self.tz_mode: str | None = None
-        self.failed_to_send = False
-        self.fails: tuple[FailRecord, ...] = ()
-        self.send_conflict = False
+        self.first_d2: int | None = None  # D-2: set when Attempted
+        self.send_us: int | None = None  # D-1: the send instant, set when Sent
+        self.send: SendRecord | None = None  # the 200 send at or before the instant
         self.outcome = Outcome.NONE
-        self.outcome_event: OutcomeRecord | None = None
-        self.outcomes: tuple[OutcomeRecord, ...] = ()
         self.receipt_us: int | None = None
-        self.delivery_conflict = False
-        self.receipt_without_send = False
-        self.receipt_before_send = False
         self.clicks: tuple[int, ...] = ()
-        self.expired_clicks = 0
-        self.fc_removed = False
-        self.ctrl_removed = False
-        self.ctrl_us: int | None = None
+        self.flags = 0
+        self.rare = _NO_RARE
+
+    def _rare(self) -> _Rare:
+        if self.rare is _NO_RARE:
+            self.rare = _Rare()
+        return self.rare
+
+    # ---------------------------------------------------------------- derived facts
+
+    @property
+    def attempted(self) -> bool:
+        """D-2."""
+        return self.first_d2 is not None
+
+    @property
+    def sent(self) -> bool:
+        """D-1, D-12."""
+        return self.send_us is not None
 
     @property
     def delivered(self) -> bool:
         """D-5, D-6: a receipt and not Sent as SMS."""
         return self.outcome == Outcome.DELIVERED
+
+    @property
+    def failed_to_send(self) -> bool:
+        """D-3."""
+        return bool(self.flags & _FAILED_TO_SEND)
+
+    @property
+    def send_conflict(self) -> bool:
+        """D-3: Sent with failure events."""
+        return bool(self.flags & _SEND_CONFLICT)
+
+    @property
+    def delivery_conflict(self) -> bool:
+        """D-11: Delivered with failure events."""
+        return bool(self.flags & _DELIVERY_CONFLICT)
+
+    @property
+    def receipt_without_send(self) -> bool:
+        """D-12."""
+        return bool(self.flags & _RECEIPT_WITHOUT_SEND)
+
+    @property
+    def receipt_before_send(self) -> bool:
+        """D-12."""
+        return bool(self.flags & _RECEIPT_BEFORE_SEND)
+
+    @property
+    def fc_removed(self) -> bool:
+        """F-5."""
+        return bool(self.flags & _FC_REMOVED)
+
+    @property
+    def ctrl_removed(self) -> bool:
+        """B-2, E-1."""
+        return bool(self.flags & _CTRL_REMOVED)
+
+    @property
+    def ctrl_us(self) -> int | None:
+        return self.rare.ctrl_us
+
+    @property
+    def fails(self) -> tuple[FailRecord, ...]:
+        """The failure-to-send records at or before the instant."""
+        return self.rare.fails
+
+    @property
+    def outcomes(self) -> tuple[OutcomeRecord, ...]:
+        """The delivery-failure records at or before the instant."""
+        return self.rare.outcomes
+
+    @property
+    def outcome_event(self) -> OutcomeRecord | None:
+        """D-11: the failure that decides a failed message's row."""
+        return self.rare.outcome_event
+
+    @property
+    def expired_clicks(self) -> int:
+        """K-2."""
+        return self.rare.expired_clicks
+
+    @property
+    def sent_200_us(self) -> int | None:
+        return self.send[0] if self.send is not None else None
+
+    @property
+    def segments(self) -> int:
+        """D-1: from the canonical-first earliest 200 send (0 when missing)."""
+        return (self.send[3] or 0) if self.send is not None else 0
+
+    @property
+    def send_mode(self) -> str:
+        """D-1, B-3 (``default`` when missing)."""
+        return (self.send[4] or "default") if self.send is not None else "default"
+
+    @property
+    def tz_mode(self) -> str | None:
+        """D-1, B-4 (``None``: unknown)."""
+        return self.send[5] if self.send is not None else None
 
     @property
     def key(self) -> tuple[str, str | None]:
@@ -119,7 +215,7 @@ def _outcome_event(
 
 
 def resolve(
-    messages: Iterable[tuple[tuple[str, str | None], MessageState]],
+    messages: Iterable[tuple[Any, MessageState]],
     as_of: int,
     *,
     delivery_tracked: bool,
@@ -134,81 +230,98 @@ def resolve(
     """
     views: list[MessageView] = []
     append = views.append
-    for (user_id, instance_id), s in messages:
+    for key, s in messages:
+        if type(key) is tuple:
+            user_id, instance_id = key
+        else:
+            user_id, instance_id = key, None
         first = s.first_d2
         if first is not None and first > as_of:
             first = None
         if selected is not None and (first is None or not (selected[0] <= first < selected[1])):
             continue  # T-1: a date range selects messages by their earliest D-2 event
         v = MessageView(user_id, instance_id)
+        flags = 0
         if s.fc_min is not None and s.fc_min <= as_of:
-            v.fc_removed = True
+            flags |= _FC_REMOVED
         if s.ctrl_min is not None and s.ctrl_min <= as_of:
-            v.ctrl_removed = True
-            v.ctrl_us = s.ctrl_min
+            flags |= _CTRL_REMOVED
+            v._rare().ctrl_us = s.ctrl_min
         if first is None:
+            v.flags = flags
             append(v)
             continue
-        v.attempted = True  # D-2
-        v.first_d2 = first
+        v.first_d2 = first  # D-2: Attempted
         sent200 = s.sent_min if s.sent_min is not None and s.sent_min <= as_of else None
         post = s.post_min if s.post_min is not None and s.post_min <= as_of else None
-        fails = s.fails
-        if fails:
-            v.fails = tuple(f for f in fails if f[0] <= as_of)
+        fails: tuple[FailRecord, ...] = ()
+        if s.fails:
+            fails = tuple(f for f in s.fails if f[0] <= as_of)
+            if fails:
+                v._rare().fails = fails
         if sent200 is not None or post is not None:
-            v.sent = True  # D-1, D-3, D-12
-            v.send_us = sent200 if post is None else post if sent200 is None else min(sent200, post)
-            if sent200 is not None:
-                rec = s.send
-                assert rec is not None
-                v.sent_200_us = sent200
-                v.segments = rec[3] or 0
-                v.send_mode = rec[4] or "default"
-                v.tz_mode = rec[5]
+            # D-1, D-3, D-12: Sent; the send instant is the earliest 200 send or post-send
+            if post is None:
+                send_us: int = sent200  # type: ignore[assignment]
+            elif sent200 is None:
+                send_us = post
             else:
-                v.receipt_without_send = True  # D-12
-            if v.fails:
-                v.send_conflict = True  # D-3
-        elif v.fails:
-            v.failed_to_send = True  # D-3
-        if not v.sent:
+                send_us = min(sent200, post)
+            v.send_us = send_us
+            if sent200 is not None:
+                v.send = s.send
+            else:
+                flags |= _RECEIPT_WITHOUT_SEND  # D-12
+            if fails:
+                flags |= _SEND_CONFLICT  # D-3
+        else:
+            if fails:
+                flags |= _FAILED_TO_SEND  # D-3
+            v.flags = flags
             append(v)
             continue
         # K-2: a click later than send + 360 h is expired; clicks are post-send events
         clicks = s.clicks
         if clicks:
-            limit = v.send_us + CLICK_EXPIRY_US  # type: ignore[operator]
+            limit = send_us + CLICK_EXPIRY_US
             kept = []
+            expired = 0
             for t, _ in clicks:
                 if t <= as_of:
                     if t <= limit:
                         kept.append(t)
                     else:
-                        v.expired_clicks += 1
-            kept.sort()
-            v.clicks = tuple(kept)
+                        expired += 1
+            if kept:
+                kept.sort()
+                v.clicks = tuple(kept)
+            if expired:
+                v._rare().expired_clicks = expired
         if not delivery_tracked:
             v.outcome = Outcome.NONE if connector else Outcome.PENDING  # D-8
+            v.flags = flags
             append(v)
             continue
         receipt = s.receipt_min if s.receipt_min is not None and s.receipt_min <= as_of else None
         v.receipt_us = receipt
         if receipt is not None and sent200 is not None and receipt < sent200:
-            v.receipt_before_send = True  # D-12
-        outcomes = s.outcomes
-        if outcomes:
-            v.outcomes = tuple(o for o in outcomes if o[0] <= as_of)
+            flags |= _RECEIPT_BEFORE_SEND  # D-12
+        outcomes: tuple[OutcomeRecord, ...] = ()
+        if s.outcomes:
+            outcomes = tuple(o for o in s.outcomes if o[0] <= as_of)
+            if outcomes:
+                v._rare().outcomes = outcomes
         if s.fallback_min is not None and s.fallback_min <= as_of:
             v.outcome = Outcome.SENT_AS_SMS  # D-6 outranks everything
         elif receipt is not None:
             v.outcome = Outcome.DELIVERED
-            if v.outcomes:
-                v.delivery_conflict = True  # D-11
-        elif v.outcomes:
+            if outcomes:
+                flags |= _DELIVERY_CONFLICT  # D-11
+        elif outcomes:
             v.outcome = Outcome.FAILED
-            v.outcome_event = _outcome_event(list(v.outcomes), outcome_canonical)
+            v._rare().outcome_event = _outcome_event(list(outcomes), outcome_canonical)
         else:
             v.outcome = Outcome.IN_TRANSIT
+        v.flags = flags
         append(v)
     return views
