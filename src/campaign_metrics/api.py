@@ -11,7 +11,13 @@ from typing import Any, TypeVar, Union
 import attrs
 
 from ._gc import paused_gc
-from .engine import CampaignAccumulator, ConversionPool, RejectedRecord, RunAccumulator
+from .engine import (
+    CampaignAccumulator,
+    ConversionPool,
+    RejectedRecord,
+    RunAccumulator,
+    split_key,
+)
 from .errors import ConfigurationError, InputError
 from .io._fast import fold_events_file
 from .io.readers import ProgressFn, iter_conversions, iter_recipients, read_campaign
@@ -256,7 +262,7 @@ def load_run(
                     conversion_files.append((Path(item), str(item), None))
     reached: set[str] = set()
     for acc in accs:
-        reached.update(user for user, _ in acc.messages)
+        reached.update(split_key(key)[0] for key in acc.messages)
         if acc.recipients:
             reached.update(acc.recipients)
         reached.update(acc.conversions.by_user)

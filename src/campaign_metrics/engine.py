@@ -18,7 +18,7 @@ import datetime as dt
 import hashlib
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Union
 
 from ._state import NO_ID, PAIR, MessageState, SendRecord, has_pair, merge_pairs
 from .canonical import canonical_conversion, canonical_event
@@ -121,6 +121,16 @@ def event_key(
     return "\x1f".join(cells)
 
 
+MessageKey = Union[str, tuple[str, str | None]]  # noqa: UP007
+
+
+def split_key(key: MessageKey) -> tuple[str, str | None]:
+    """(user id, instance id) of a message key."""
+    if type(key) is tuple:
+        return key
+    return key, None  # type: ignore[return-value]
+
+
 class RejectedRecord:
     """A record lenient mode did not accept: its file, line, field and reason."""
 
@@ -213,7 +223,8 @@ class CampaignAccumulator:
     ) -> None:
         self.campaign = campaign
         self.recipients: dict[str, Recipient] | None = _recipient_map(recipients)
-        self.messages: dict[tuple[str, str | None], MessageState] = {}
+        # one-time campaigns key a message by its user id, the others by (user, instance)
+        self.messages: dict[MessageKey, MessageState] = {}
         self.campaign_level: set[bytes] = set()  # D-10 pairs of campaign-level records
         self.ignored_ids: set[bytes] = set()  # CH-2/CH-3: identities of ignored events
         self.timeline: dict[str, int] = {}  # T-2: earliest time per timeline type
@@ -309,11 +320,12 @@ class CampaignAccumulator:
         ):
             self._fold_campaign_level(user_id, instance_id, etype, t, extras, pair)
             return
-        key = (user_id, instance_id)
+        # a one-time campaign's message is its user: the id itself is the key
+        key: Any = (user_id, instance_id) if self._multi else user_id
         messages = self.messages
-        state = messages.get(key)  # type: ignore[arg-type]
+        state = messages.get(key)
         if state is None:
-            state = messages[key] = MessageState()  # type: ignore[index]
+            state = messages[key] = MessageState()
             state.pairs = pair
         else:
             pairs = state.pairs
@@ -506,7 +518,7 @@ class CampaignAccumulator:
             if mine is None:
                 messages[key] = state if consume else state.copy()
             else:
-                user_id, instance_id = key
+                user_id, instance_id = split_key(key)
                 mine.merge_from(state, self._send_key(user_id, instance_id))
         self.campaign_level |= other.campaign_level
         self.ignored_ids |= other.ignored_ids
@@ -545,8 +557,8 @@ class CampaignAccumulator:
             self.campaign,
             tuple(
                 sorted(
-                    ((k[0], k[1] is not None, k[1] or ""), s.key())
-                    for k, s in self.messages.items()
+                    ((u, i is not None, i or ""), s.key())
+                    for (u, i), s in ((split_key(k), s) for k, s in self.messages.items())
                 )
             ),
             frozenset(self.campaign_level),
@@ -578,7 +590,7 @@ class CampaignAccumulator:
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         keys, columns = state.pop("message_columns")
-        messages: dict[tuple[str, str | None], MessageState] = {}
+        messages: dict[MessageKey, MessageState] = {}
         slots = MessageState.__slots__
         for i, key in enumerate(keys):
             s = MessageState.__new__(MessageState)
