@@ -848,11 +848,22 @@ class RunAccumulator:
 
 def count_distinct_ids(pair_sources: Iterable[bytes]) -> tuple[int, int]:
     """(distinct records with an identity, distinct identities) over packed pair lists."""
-    idents = [p[i : i + 8] for p in pair_sources for i in range(0, len(p), PAIR)]
-    with_id = len(idents) - idents.count(NO_ID)
-    distinct = set(idents)
-    distinct.discard(NO_ID)
-    return with_id, len(distinct)
+    # identities go to 256 buckets by their first byte, so that the set built to count
+    # the distinct ones holds a 256th of them at a time
+    buckets = [bytearray() for _ in range(256)]
+    with_id = 0
+    for pairs in pair_sources:
+        for i in range(0, len(pairs), PAIR):
+            ident = pairs[i : i + 8]
+            if ident != NO_ID:
+                with_id += 1
+                buckets[ident[0]] += ident
+    distinct = 0
+    for i, bucket in enumerate(buckets):
+        data = bytes(bucket)
+        buckets[i] = bytearray()
+        distinct += len({data[j : j + 8] for j in range(0, len(data), 8)})
+    return with_id, distinct
 
 
 __all__ += ["count_distinct_ids", "merge_pairs"]

@@ -170,16 +170,18 @@ def contacts_section(
 ) -> ContactsSection:
     """O-1..O-3 for one campaign (users)."""
     unsubscribes = len(facts.unsubscribed.get(campaign_id, ()))
-    users = {v.user_id for v in views if v.attempted or v.sent}
     suppressed = None
     if auto_suppression:
-        suppressed = sum(
-            1 for u in users if facts.hard_bounces.get(u, 0) >= 3 or u in facts.opted_out
-        )
+        flagged = {u for u, n in facts.hard_bounces.items() if n >= 3} | facts.opted_out
+        suppressed = len({v.user_id for v in views if v.attempted and v.user_id in flagged})
     if not delivery_tracked:
         return ContactsSection(unsubscribes=unsubscribes, suppressed=suppressed)
     counts: Counter[str] = Counter()
-    for v in latest_sent(views).values():
+    if any(v.instance_id is not None for v in views):
+        latest: Iterable[MessageView] = latest_sent(views).values()
+    else:  # one message per user: each sent message is its user's latest
+        latest = (v for v in views if v.sent)
+    for v in latest:
         status = message_status(v)
         if status is not None:
             counts[status] += 1

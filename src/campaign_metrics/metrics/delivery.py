@@ -54,6 +54,8 @@ def delivery_section(
     """D-1..D-9, X-1: counts in messages, unique users, rates over their denominators."""
     attempted = sent = failed = delivered = sms = failed_deliver = in_transit = 0
     segments = 0
+    # one message per user (one-time campaigns): unique users are the message counts
+    multi = any(v.instance_id is not None for v in views)
     sent_users: set[str] = set()
     delivered_users: set[str] = set()
     for v in views:
@@ -62,12 +64,14 @@ def delivery_section(
         attempted += 1
         if v.sent:
             sent += 1
-            sent_users.add(v.user_id)
+            if multi:
+                sent_users.add(v.user_id)
             segments += v.segments
             outcome = v.outcome
             if outcome == Outcome.DELIVERED:
                 delivered += 1
-                delivered_users.add(v.user_id)
+                if multi:
+                    delivered_users.add(v.user_id)
             elif outcome == Outcome.IN_TRANSIT:
                 in_transit += 1
             elif outcome == Outcome.FAILED:
@@ -90,8 +94,8 @@ def delivery_section(
         sent_rate=rate(sent, attempted),
         delivered_rate=rate(delivered, sent) if tracked else None,
         failed_rate=rate(failed, attempted),
-        unique_sent_users=len(sent_users),
-        unique_delivered_users=len(delivered_users) if tracked else None,
+        unique_sent_users=len(sent_users) if multi else sent,
+        unique_delivered_users=(len(delivered_users) if multi else delivered) if tracked else None,
         total_segments=segments,
         time_to_deliver=time_to_deliver(views, as_of, validity_us) if tracked else TimeToDeliver(),
     )

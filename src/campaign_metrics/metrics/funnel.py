@@ -44,9 +44,18 @@ def funnel_section(
     the capping (or personalization) stage only when they have messages and every one
     of them was removed there or at an earlier stage.
     """
+    # F-3: only users with a removed message can leave the capping or personalization
+    # stage, so only their messages are gathered
+    removed_users = {
+        v.user_id
+        for v in views
+        if (v.fc_removed and not v.attempted) or (v.failed_to_send and v.fails)
+    }
     by_user: defaultdict[str, list[MessageView]] = defaultdict(list)
-    for v in views:
-        by_user[v.user_id].append(v)
+    if removed_users:
+        for v in views:
+            if v.user_id in removed_users:
+                by_user[v.user_id].append(v)
 
     def capped(user: str) -> bool:  # F-5: fc_removed events only
         msgs = by_user.get(user)

@@ -53,6 +53,12 @@ def uplift_section(
     """B-2, X-3: the comparisons of one campaign and the warnings they raise."""
     primary = campaign.primary_goal
     warnings: list[str] = []
+    listed_control = {u for u, r in (recipients or {}).items() if r.is_control}
+    variation_names = {r.variation for r in (recipients or {}).values() if r.variation}
+    if not listed_control and len(variation_names) < 2 and not any(
+        v.ctrl_removed for v in views
+    ):
+        return None, warnings  # X-3: fewer than two groups, whatever the log says
     target: dict[str, int] = {}  # user → earliest D-2 event
     removed: dict[str, int] = {}  # user → earliest control_removed
     for v in views:
@@ -64,7 +70,6 @@ def uplift_section(
             current = removed.get(v.user_id)
             if current is None or v.ctrl_us < current:
                 removed[v.user_id] = v.ctrl_us
-    listed_control = {u for u, r in (recipients or {}).items() if r.is_control}
     listed_but_sent = sorted(listed_control & target.keys())
     if listed_but_sent:
         warnings.append(
