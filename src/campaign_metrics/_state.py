@@ -66,61 +66,107 @@ def _by_digest(record: tuple[Any, ...]) -> bytes:
     return digest
 
 
-class MessageState:
-    """The state of one message: minimums, a few small lists, the remembered records."""
+class RareState:
+    """The parts of a message's state few messages have (removals, fallbacks, failures)."""
 
-    __slots__ = (
-        "clicks",
-        "ctrl_min",
-        "fails",
-        "fallback_min",
-        "fc_min",
-        "first_d2",
-        "outcomes",
-        "pairs",
-        "post_min",
-        "receipt_min",
-        "send",
-        "sent_min",
-    )
+    __slots__ = ("ctrl_min", "fails", "fallback_min", "fc_min", "outcomes")
 
     def __init__(self) -> None:
-        self.first_d2: int | None = None  # D-2: the earliest event that makes it Attempted
-        self.sent_min: int | None = None  # D-1: the earliest 200 send
-        self.send: SendRecord | None = None  # D-1: its canonical-first record
-        self.post_min: int | None = None  # D-12: the earliest post-send event
-        self.receipt_min: int | None = None  # D-5, A-2: the earliest receipt
         self.fallback_min: int | None = None  # D-6: the earliest sms_fallback
         self.fc_min: int | None = None  # F-5
         self.ctrl_min: int | None = None  # B-2, E-1
         self.fails: list[FailRecord] | None = None  # D-3, E-1, E-2
         self.outcomes: list[OutcomeRecord] | None = None  # D-9, D-11, O-1
+
+    def copy(self) -> RareState:
+        new = RareState()
+        new.fallback_min, new.fc_min, new.ctrl_min = self.fallback_min, self.fc_min, self.ctrl_min
+        new.fails = list(self.fails) if self.fails else self.fails
+        new.outcomes = list(self.outcomes) if self.outcomes else self.outcomes
+        return new
+
+    def __getstate__(self) -> tuple[Any, ...]:
+        return (self.fallback_min, self.fc_min, self.ctrl_min, self.fails, self.outcomes)
+
+    def __setstate__(self, state: tuple[Any, ...]) -> None:
+        self.fallback_min, self.fc_min, self.ctrl_min, self.fails, self.outcomes = state
+
+
+class MessageState:
+    """The state of one message: minimums, a few small lists, the remembered records.
+
+    Compact on purpose (a million of them are common): what few messages have lives in
+    :class:`RareState`, created on first use.
+    """
+
+    __slots__ = ("clicks", "first_d2", "pairs", "post_min", "rare", "receipt_min", "send")
+
+    def __init__(self) -> None:
+        self.first_d2: int | None = None  # D-2: the earliest event that makes it Attempted
+        self.send: SendRecord | None = None  # D-1: the canonical-first earliest 200 send
+        self.post_min: int | None = None  # D-12: the earliest post-send event
+        self.receipt_min: int | None = None  # D-5, A-2: the earliest receipt
         self.clicks: list[ClickRecord] | None = None  # K-1..K-3
         self.pairs: bytes = b""  # D-10: every distinct record of this message
+        self.rare: RareState | None = None
+
+    def rare_state(self) -> RareState:
+        """The rare part, created on first use."""
+        rare = self.rare
+        if rare is None:
+            rare = self.rare = RareState()
+        return rare
+
+    @property
+    def sent_min(self) -> int | None:
+        """D-1: the earliest 200 send."""
+        return self.send[0] if self.send is not None else None
+
+    @property
+    def fallback_min(self) -> int | None:
+        return self.rare.fallback_min if self.rare is not None else None
+
+    @property
+    def fc_min(self) -> int | None:
+        return self.rare.fc_min if self.rare is not None else None
+
+    @property
+    def ctrl_min(self) -> int | None:
+        return self.rare.ctrl_min if self.rare is not None else None
+
+    @property
+    def fails(self) -> list[FailRecord] | None:
+        return self.rare.fails if self.rare is not None else None
+
+    @property
+    def outcomes(self) -> list[OutcomeRecord] | None:
+        return self.rare.outcomes if self.rare is not None else None
 
     def merge_from(self, other: MessageState, send_key: Any) -> None:
         """Absorb ``other`` (union and minimum; idempotent)."""
         self.first_d2 = _min(self.first_d2, other.first_d2)
         self.post_min = _min(self.post_min, other.post_min)
         self.receipt_min = _min(self.receipt_min, other.receipt_min)
-        self.fallback_min = _min(self.fallback_min, other.fallback_min)
-        self.fc_min = _min(self.fc_min, other.fc_min)
-        self.ctrl_min = _min(self.ctrl_min, other.ctrl_min)
         if other.send is not None and (
             self.send is None or send_key(other.send) < send_key(self.send)
         ):
             self.send = other.send
-        self.sent_min = self.send[0] if self.send is not None else None
-        self.fails = _union(self.fails, other.fails)
-        self.outcomes = _union(self.outcomes, other.outcomes)
         self.clicks = _union(self.clicks, other.clicks)
         self.pairs = merge_pairs(self.pairs, other.pairs)
+        if other.rare is not None:
+            mine, theirs = self.rare_state(), other.rare
+            mine.fallback_min = _min(mine.fallback_min, theirs.fallback_min)
+            mine.fc_min = _min(mine.fc_min, theirs.fc_min)
+            mine.ctrl_min = _min(mine.ctrl_min, theirs.ctrl_min)
+            mine.fails = _union(mine.fails, theirs.fails)
+            mine.outcomes = _union(mine.outcomes, theirs.outcomes)
 
     def copy(self) -> MessageState:
         new = MessageState()
-        for name in MessageState.__slots__:
-            value = getattr(self, name)
-            setattr(new, name, list(value) if isinstance(value, list) else value)
+        new.first_d2, new.send, new.post_min = self.first_d2, self.send, self.post_min
+        new.receipt_min, new.pairs = self.receipt_min, self.pairs
+        new.clicks = list(self.clicks) if self.clicks else self.clicks
+        new.rare = self.rare.copy() if self.rare is not None else None
         return new
 
     def key(self) -> tuple[Any, ...]:

@@ -342,17 +342,21 @@ class CampaignAccumulator:
                 current = state.send
                 if current is None or t < current[0]:
                     state.send = (t, event_id, code, extras[5], extras[6], extras[7])
-                    state.sent_min = t
                 elif t == current[0]:
                     self._fold_send(state, user_id, instance_id, t, event_id, extras)
             else:
-                _add(state, "fails", (t, "response", f"http_{code}", None, None, None, pair[8:]))
+                _add(
+                    state.rare_state(),
+                    "fails",
+                    (t, "response", f"http_{code}", None, None, None, pair[8:]),
+                )
             return
         if etype in _NOT_D2:
+            rare = state.rare_state()
             if etype is _FC_REMOVED:
-                state.fc_min = t if state.fc_min is None else min(state.fc_min, t)
+                rare.fc_min = t if rare.fc_min is None else min(rare.fc_min, t)
             else:
-                state.ctrl_min = t if state.ctrl_min is None else min(state.ctrl_min, t)
+                rare.ctrl_min = t if rare.ctrl_min is None else min(rare.ctrl_min, t)
             return
         fd = state.first_d2
         if fd is None or t < fd:
@@ -372,12 +376,12 @@ class CampaignAccumulator:
                 else:
                     clicks.append((t, pair[8:]))
             elif etype is _SMS_FALLBACK:
-                fm = state.fallback_min
-                if fm is None or t < fm:
-                    state.fallback_min = t
+                rare = state.rare_state()
+                if rare.fallback_min is None or t < rare.fallback_min:
+                    rare.fallback_min = t
             else:
                 _add(
-                    state,
+                    state.rare_state(),
                     "outcomes",
                     (t, etype._value_, event_id, extras[2], extras[1], pair[8:]),
                 )
@@ -385,13 +389,13 @@ class CampaignAccumulator:
         digest = pair[8:]
         if etype is _SEND_FAILED:
             _add(
-                state,
+                state.rare_state(),
                 "fails",
                 (t, "send_failed", _send_failed_reason(extras), None, extras[1], extras[2], digest),
             )
         elif etype is _PERSONALIZATION_FAILED:
             _add(
-                state,
+                state.rare_state(),
                 "fails",
                 (
                     t,
@@ -406,7 +410,7 @@ class CampaignAccumulator:
         elif etype is _SKIPPED:
             reason = extras[2]
             key_ = f"skipped:{reason}" if reason else "skipped"
-            _add(state, "fails", (t, "skipped", key_, None, None, reason, digest))
+            _add(state.rare_state(), "fails", (t, "skipped", key_, None, None, reason, digest))
         # attempted: D-2 only
 
     def _fold_send(
@@ -422,7 +426,6 @@ class CampaignAccumulator:
         current = state.send
         if current is None or t < current[0]:
             state.send = record
-            state.sent_min = t
         elif t == current[0] and record != current:  # D-10: the canonical-first of a tie
             key = self._send_key(user_id, instance_id)
             if key(record) < key(current):
@@ -627,7 +630,7 @@ def _post(state: MessageState, t: int) -> None:
         state.post_min = t
 
 
-def _add(state: MessageState, slot: str, record: tuple[Any, ...]) -> None:
+def _add(state: Any, slot: str, record: tuple[Any, ...]) -> None:
     current = getattr(state, slot)
     if current is None:
         setattr(state, slot, [record])

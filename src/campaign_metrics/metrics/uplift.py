@@ -55,9 +55,7 @@ def uplift_section(
     warnings: list[str] = []
     listed_control = {u for u, r in (recipients or {}).items() if r.is_control}
     variation_names = {r.variation for r in (recipients or {}).values() if r.variation}
-    if not listed_control and len(variation_names) < 2 and not any(
-        v.ctrl_removed for v in views
-    ):
+    if not listed_control and len(variation_names) < 2 and not any(v.ctrl_removed for v in views):
         return None, warnings  # fewer than two groups, whatever the log says
     target: dict[str, int] = {}  # user → earliest D-2 event
     removed: dict[str, int] = {}  # user → earliest control_removed
