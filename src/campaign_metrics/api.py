@@ -200,6 +200,16 @@ def fold_file(
         raise
 
 
+class _Union:
+    """Membership in any of several containers."""
+
+    def __init__(self, containers: list[Any]) -> None:
+        self.containers = containers
+
+    def __contains__(self, item: object) -> bool:
+        return any(item in c for c in self.containers)
+
+
 def load_run(
     *campaigns: CampaignSource,
     conversions: PathLike | Iterable[ConversionEvent] | Sequence[PathLike] | None = None,
@@ -260,12 +270,18 @@ def load_run(
                     in_memory.append(item)
                 else:
                     conversion_files.append((Path(item), str(item), None))
-    reached: set[str] = set()
+    # the users some campaign reached (or lists): containers already in memory, no copy
+    # of a million ids where a one-time campaign's messages are keyed by user id
+    containers: list[Any] = []
     for acc in accs:
-        reached.update(split_key(key)[0] for key in acc.messages)
+        if acc.campaign.multi_instance:
+            containers.append({split_key(key)[0] for key in acc.messages})
+        else:
+            containers.append(acc.messages)
         if acc.recipients:
-            reached.update(acc.recipients)
-        reached.update(acc.conversions.by_user)
+            containers.append(acc.recipients)
+        containers.append(acc.conversions.by_user)
+    reached = _Union(containers)
     dropped = 0
     dropped_latest: dt.datetime | None = None
     for item in in_memory:
