@@ -247,7 +247,7 @@ def _fold_csv(
                 continue
             cells = extras_of(row)
             if any(cells):
-                extras: Any = list(cells)
+                extras: Any = [c or None for c in cells]  # an empty cell is an absent key
                 ok = True
                 for j in forbidden[etype]:
                     if extras[j]:
@@ -255,12 +255,15 @@ def _fold_csv(
                 for j, _i in int_cols:
                     cell = extras[j]
                     if cell:
-                        number = _int_text(cell)
-                        if number is None:
-                            ok = False
+                        if cell.isdigit() and cell.isascii():
+                            extras[j] = int(cell)
                         else:
-                            extras[j] = number
-                extras = tuple(v if v != "" else None for v in extras)
+                            number = _int_text(cell)
+                            if number is None:
+                                ok = False
+                            else:
+                                extras[j] = number
+                extras = tuple(extras)
                 if not ok or not _extras_ok(etype, extras):
                     _full_path(
                         acc, dict(zip(header, row[:width])), line, name, naive_zone, on_bad, True

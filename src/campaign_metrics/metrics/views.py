@@ -72,6 +72,7 @@ class MessageView:
     """
 
     __slots__ = (
+        "attempted",
         "clicks",
         "first_d2",
         "flags",
@@ -81,13 +82,16 @@ class MessageView:
         "receipt_us",
         "send",
         "send_us",
+        "sent",
         "user_id",
     )
 
     def __init__(self, user_id: str, instance_id: str | None) -> None:
         self.user_id = user_id
         self.instance_id = instance_id
+        self.attempted = False  # D-2
         self.first_d2: int | None = None  # D-2: set when Attempted
+        self.sent = False  # D-1, D-12
         self.send_us: int | None = None  # D-1: the send instant, set when Sent
         self.send: SendRecord | None = None  # the 200 send at or before the instant
         self.outcome = Outcome.NONE
@@ -102,16 +106,6 @@ class MessageView:
         return self.rare
 
     # ---------------------------------------------------------------- derived facts
-
-    @property
-    def attempted(self) -> bool:
-        """D-2."""
-        return self.first_d2 is not None
-
-    @property
-    def sent(self) -> bool:
-        """D-1, D-12."""
-        return self.send_us is not None
 
     @property
     def delivered(self) -> bool:
@@ -252,6 +246,7 @@ def resolve(
             append(v)
             continue
         v.first_d2 = first  # D-2: Attempted
+        v.attempted = True
         sent200 = s.sent_min if s.sent_min is not None and s.sent_min <= as_of else None
         post = s.post_min if s.post_min is not None and s.post_min <= as_of else None
         fails: tuple[FailRecord, ...] = ()
@@ -268,6 +263,7 @@ def resolve(
             else:
                 send_us = min(sent200, post)
             v.send_us = send_us
+            v.sent = True
             if sent200 is not None:
                 v.send = s.send
             else:
