@@ -46,9 +46,13 @@ def _ensure_env(extras: str) -> None:
 
 def examples(args: list[str]) -> int:
     _ensure_env(EXTRAS["examples"])
-    dirs = sorted(str(p) for p in (ROOT / "examples").iterdir() if (p / "campaign.json").exists())
+    dirs = sorted(
+        os.path.relpath(p, ROOT)
+        for p in (ROOT / "examples").iterdir()
+        if (p / "campaign.json").exists()
+    )
     cmd = [str(BIN / "campaign-metrics"), "report", *dirs, *args]
-    print("$ campaign-metrics report " + " ".join(os.path.relpath(d, ROOT) for d in dirs), flush=True)
+    print("$ campaign-metrics report " + " ".join(dirs), flush=True)
     return subprocess.run(cmd, cwd=ROOT).returncode
 
 
