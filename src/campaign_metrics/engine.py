@@ -15,9 +15,11 @@ changes nothing, and every choice between tied events takes the canonical-first 
 from __future__ import annotations
 
 import datetime as dt
+import enum
 import hashlib
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
+from operator import attrgetter
 from typing import TYPE_CHECKING, Any, Union
 
 from ._state import NO_ID, PAIR, MessageState, SendRecord, has_pair, merge_pairs
@@ -71,6 +73,9 @@ EXTRA_FIELDS = (
     "status_code",
 )
 _NO_EXTRAS: tuple[Any, ...] = (None,) * len(EXTRA_FIELDS)
+_extras_of = attrgetter(*EXTRA_FIELDS)
+_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
+_ONE_US = dt.timedelta(microseconds=1)
 Extras = tuple[Any, ...]
 
 
@@ -252,24 +257,29 @@ class CampaignAccumulator:
 
     def add(self, event: MessageEvent | ConversionEvent) -> None:
         """Fold one event. A conversion goes to this accumulator's conversion pool."""
-        if isinstance(event, ConversionEvent):
-            self.conversions.add(event)
-            return
-        if not isinstance(event, MessageEvent):
-            raise TypeError(f"expected a MessageEvent or ConversionEvent, got {event!r}")
-        if event.campaign_id is not None and event.campaign_id != self.campaign.id:
+        if type(event) is not MessageEvent:
+            if isinstance(event, ConversionEvent):
+                self.conversions.add(event)
+                return
+            if not isinstance(event, MessageEvent):
+                raise TypeError(f"expected a MessageEvent or ConversionEvent, got {event!r}")
+        assert isinstance(event, MessageEvent)
+        campaign_id = event.campaign_id
+        if campaign_id is not None and campaign_id != self.campaign.id:
             raise InputError(
                 field="campaign_id",
                 expected=f"the campaign's id '{self.campaign.id}'",
-                got=event.campaign_id,
+                got=campaign_id,
             )
-        extras = tuple(getattr(event, name) for name in EXTRA_FIELDS)
-        extras = tuple(v.value if hasattr(v, "value") else v for v in extras)
+        extras = _extras_of(event)
+        if extras[3] is not None or extras[6] is not None or extras[7] is not None:
+            # category, send_mode, tz_mode are enums in the model, text in the engine
+            extras = tuple(v.value if isinstance(v, enum.Enum) else v for v in extras)
         self.fold(
             event.user_id,
             event.instance_id,
             event.type,
-            to_us(event.time),
+            (event.time - _EPOCH) // _ONE_US,
             event.event_id,
             extras,
         )
