@@ -6,7 +6,7 @@ import re
 
 import phonenumbers
 import pytest
-from hypothesis import example, given
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from phonenumbers import PhoneNumber, PhoneNumberFormat, PhoneNumberType
 
@@ -280,3 +280,34 @@ def test_mask_numbers_in_text_leaves_no_national_digits_x7(
     compact = re.sub(r"[\s\-./():,;]", "", masked)
     for national in nationals:
         assert national not in compact, (text, masked)
+
+
+_area = st.integers(0, 999).map(lambda n: f"{n:03d}")
+_rest = st.integers(0, 9_999_999).map(lambda n: f"{n:07d}")
+_sep = st.sampled_from(["", " ", "-", ".", "  "])
+
+
+@st.composite
+def _nanpa_texts(draw: st.DrawFn) -> str:
+    area, rest = draw(_area), draw(_rest)
+    s1, s2 = draw(_sep), draw(_sep)
+    body = draw(
+        st.sampled_from(
+            [
+                f"{area}{s1}{rest[:3]}{s2}{rest[3:]}",
+                f"({area}){s1}{rest[:3]}{s2}{rest[3:]}",
+                f"{area}{rest}",
+            ]
+        )
+    )
+    prefix = draw(st.sampled_from(["", "+1 ", "+1", "1 ", "1-", "+ 1 ", "+1 (", "01 "]))
+    return prefix + body + draw(st.sampled_from(["", " ", "0", " x12"]))
+
+
+@given(_nanpa_texts(), st.sampled_from(["US", "CA", "JM", None, "GB"]))
+@settings(max_examples=400)
+def test_fast_nanpa_path_equals_the_library(text: str, region: str | None) -> None:
+    """F-4: the fast path for +1 numbers gives exactly the library's answer."""
+    from campaign_metrics.phone import _library_mobile_e164, _mobile_e164
+
+    assert _mobile_e164(text, region) == _library_mobile_e164(text, region)
