@@ -13,6 +13,7 @@ import csv
 import datetime as dt
 import json
 import os
+import sys
 from collections.abc import Callable, Iterator
 from decimal import Decimal
 from pathlib import Path
@@ -247,6 +248,9 @@ def _recipient(row: dict[str, str]) -> Recipient:
     if not user:
         raise InputError(field="user_id", expected="a user id", got=row.get("user_id") or None)
     values = {k: (row.get(k) or "").strip() or None for k in RECIPIENT_COLUMNS[1:]}
+    for key in ("locale", "variation", "timezone"):  # few distinct values: shared strings
+        if values[key] is not None:
+            values[key] = sys.intern(values[key])  # type: ignore[arg-type]
     group = values.pop("group")
     if group is not None and group not in ("target", "control"):
         raise InputError(field="group", expected="'target', 'control' or empty", got=group)
