@@ -26,7 +26,7 @@ def test_the_bar_appears_after_a_second_with_bytes_and_records_per_second(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     now = [100.0]
-    monkeypatch.setattr(progress.time, "monotonic", lambda: now[0])
+    monkeypatch.setattr("campaign_metrics.progress.time.monotonic", lambda: now[0])
     stream = _Terminal()
     with progress.progress_for(stream) as callback:
         assert callback is not None
