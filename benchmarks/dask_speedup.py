@@ -56,10 +56,12 @@ def main(argv: list[str] | None = None) -> int:
     from campaign_metrics.dask import report_files
 
     directory, parts = _prepare(args.recipients, args.files, args.seed)
-    events = sum(1 for _ in open(directory / "events.csv", encoding="utf-8")) - 1
+    with open(directory / "events.csv", encoding="utf-8") as f:
+        events = sum(1 for _ in f) - 1
     campaign = read_campaign(directory / "campaign.json")
-    people = [r for _, r in iter_recipients(directory / "recipients.csv")
-              if isinstance(r, cm.Recipient)]
+    people = [
+        r for _, r in iter_recipients(directory / "recipients.csv") if isinstance(r, cm.Recipient)
+    ]
     start = time.perf_counter()
     [single] = cm.analyze(directory)
     results: dict[str, Any] = {
@@ -70,15 +72,17 @@ def main(argv: list[str] | None = None) -> int:
     }
     paths = [*parts, directory / "conversions.jsonl"]
     for workers in (1, 2):
-        with LocalCluster(
-            n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None
-        ) as cluster, Client(cluster) as client:
+        with (
+            LocalCluster(
+                n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None
+            ) as cluster,
+            Client(cluster) as client,
+        ):
             start = time.perf_counter()
             report = report_files(paths, campaign, recipients=people, scheduler=client)
             results[f"dask_{workers}_workers_s"] = time.perf_counter() - start
             if report.to_dict() != single.to_dict():
-                print("the distributed report differs from the single-process one",
-                      file=sys.stderr)
+                print("the distributed report differs from the single-process one", file=sys.stderr)
                 return 1
     results["speedup_1_to_2"] = results["dask_1_workers_s"] / results["dask_2_workers_s"]
     results["reports_equal"] = True

@@ -1,0 +1,1 @@
+"""Benchmarks of campaign_metrics against pandas and DuckDB (``python -m benchmarks.run``)."""
