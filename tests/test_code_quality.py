@@ -32,7 +32,5 @@ def test_ruff_is_clean(args: list[str]) -> None:
 
 
 def test_mypy_strict_is_clean() -> None:
-    result = subprocess.run(
-        [_tool("mypy"), *PATHS], cwd=ROOT, capture_output=True, text=True
-    )
+    result = subprocess.run([_tool("mypy"), *PATHS], cwd=ROOT, capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
