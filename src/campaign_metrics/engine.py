@@ -25,7 +25,15 @@ from typing import TYPE_CHECKING, Any, Union
 from ._state import NO_ID, PAIR, MessageState, SendRecord, has_pair, merge_pairs
 from .canonical import canonical_conversion, canonical_event
 from .errors import InputError, MergeError
-from .model import Campaign, ConversionEvent, EventType, MessageEvent, Recipient
+from .model import (
+    Campaign,
+    ConversionEvent,
+    EventType,
+    MessageEvent,
+    Recipient,
+    SendMode,
+    TzMode,
+)
 from .timezones import to_us
 
 if TYPE_CHECKING:
@@ -73,6 +81,8 @@ EXTRA_FIELDS = (
     "status_code",
 )
 _NO_EXTRAS: tuple[Any, ...] = (None,) * len(EXTRA_FIELDS)
+#: The enum texts a send record keeps, each as one shared string object.
+_TEXTS: dict[Any, str] = {m.value: m.value for m in (*SendMode, *TzMode)}
 _extras_of = attrgetter(*EXTRA_FIELDS)
 _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
 _ONE_US = dt.timedelta(microseconds=1)
@@ -335,6 +345,13 @@ class CampaignAccumulator:
         messages = self.messages
         state = messages.get(key)
         if state is None:
+            recipients = self.recipients
+            if recipients is not None and user_id is not None:
+                # memory: the message keeps the recipient's own id string, not a copy
+                known = recipients.get(user_id)
+                if known is not None:
+                    user_id = known.user_id
+                    key = (user_id, instance_id) if self._multi else user_id
             state = messages[key] = MessageState()
             state.pairs = pair
         else:
@@ -351,7 +368,15 @@ class CampaignAccumulator:
             if code is None or code == 200:  # D-1: absent code is a 200
                 current = state.send
                 if current is None or t < current[0]:
-                    state.send = (t, event_id, code, extras[5], extras[6], extras[7])
+                    # memory: the modes as the shared enum texts, not one copy per record
+                    state.send = (
+                        t,
+                        event_id,
+                        code,
+                        extras[5],
+                        _TEXTS.get(extras[6], extras[6]),
+                        _TEXTS.get(extras[7], extras[7]),
+                    )
                 elif t == current[0]:
                     self._fold_send(state, user_id, instance_id, t, event_id, extras)
             else:
@@ -432,7 +457,14 @@ class CampaignAccumulator:
         event_id: str | None,
         extras: Extras,
     ) -> None:
-        record: SendRecord = (t, event_id, extras[0], extras[5], extras[6], extras[7])
+        record: SendRecord = (
+            t,
+            event_id,
+            extras[0],
+            extras[5],
+            _TEXTS.get(extras[6], extras[6]),
+            _TEXTS.get(extras[7], extras[7]),
+        )
         current = state.send
         if current is None or t < current[0]:
             state.send = record

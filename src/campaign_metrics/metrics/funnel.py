@@ -96,20 +96,26 @@ def funnel_section(
         if delivery_tracked:
             counts.append(len(delivered_users & sent_users))
         return _stages(names, counts, None), 0
-    valid: dict[str, str] = {}
-    for user, r in recipients.items():
-        e164 = valid_mobile_e164(r.mobile_number, default_region)  # F-4
-        if e164 is not None:
-            valid[user] = e164
-    after_fc = {u for u in valid if not capped(u)}
-    # F-4: duplicates on the E.164 form; the user whose id sorts first is kept
+    # F-4: duplicates on the E.164 form; the user whose id sorts first is kept. One pass,
+    # holding one entry per distinct valid number (no per-user copies of the stages).
+    valid = capped_valid = 0
     keeper: dict[str, str] = {}
-    for user in sorted(after_fc):
-        keeper.setdefault(valid[user], user)
-    after_dup = set(keeper.values())
-    sent_in = sent_users & after_dup
-    counts = [len(valid), len(after_fc), len(after_dup), len(sent_in)]
+    setdefault = keeper.setdefault
+    for user, r in recipients.items():
+        e164 = valid_mobile_e164(r.mobile_number, default_region)
+        if e164 is None:
+            continue
+        valid += 1
+        if by_user and capped(user):
+            capped_valid += 1
+            continue
+        kept = setdefault(e164, user)
+        if user < kept:
+            keeper[e164] = user
+    kept_users = keeper.values()
+    sent_in = sum(1 for u in kept_users if u in sent_users)
+    counts = [valid, valid - capped_valid, len(keeper), sent_in]
     if delivery_tracked:
-        counts.append(len(delivered_users & sent_in))
-    stages = _stages(names, counts, len(recipients) - len(valid))
-    return stages, len(sent_users - after_dup)
+        counts.append(sum(1 for u in kept_users if u in sent_users and u in delivered_users))
+    stages = _stages(names, counts, len(recipients) - valid)
+    return stages, len(sent_users) - sent_in
