@@ -113,9 +113,9 @@ def funnel_section(
         if user < kept:
             keeper[e164] = user
     kept_users = keeper.values()
-    sent_in = sum(1 for u in kept_users if u in sent_users)
-    counts = [valid, valid - capped_valid, len(keeper), sent_in]
+    sent_kept = sum(1 for u in kept_users if u in sent_users)
+    counts = [valid, valid - capped_valid, len(keeper), sent_kept]
     if delivery_tracked:
         counts.append(sum(1 for u in kept_users if u in sent_users and u in delivered_users))
     stages = _stages(names, counts, len(recipients) - valid)
-    return stages, len(sent_users) - sent_in
+    return stages, len(sent_users) - sent_kept
