@@ -38,11 +38,12 @@ exclude_patterns = ["_build", "Thumbs.db", ".DS_Store"]
 myst_enable_extensions = ["colon_fence", "deflist"]
 myst_heading_anchors = 3
 
-# autodoc: members in source order; signatures keep their annotations, and the
-# docstrings are reST already (no napoleon needed).
+# autodoc: members in source order; signatures keep their annotations (defaults shown
+# by value: attrs classes have no source text for them); the docstrings are reST already
+# (no napoleon needed).
 autodoc_member_order = "bysource"
 autodoc_typehints = "signature"
-autodoc_preserve_defaults = True
+autodoc_preserve_defaults = False
 add_module_names = False
 
 # Untagged code blocks are plain text, not Python: most of them are terminal output.
