@@ -1595,7 +1595,12 @@ def write_examples(
 def main(argv: Sequence[str] | None = None) -> int:
     """The command line: ``examples [--out DIR]`` or ``campaign DIR --recipients N --seed S``.
 
+    Prints the summary of what it wrote as JSON and returns the exit status.
+
     >>> main(["campaign", "/tmp/c2", "--recipients", "10", "--seed", "1"])  # doctest: +SKIP
+    {
+      "recipients": 10,
+    ...
     0
     """
     parser = argparse.ArgumentParser(
