@@ -40,15 +40,18 @@ def test_frames_hold_the_report_numbers(reports: list[cm.Report]) -> None:
     assert isinstance(summary, pd.DataFrame)
 
 
-def test_charts_are_figures(reports: list[cm.Report]) -> None:
-    """The charts draw the funnel, the outcomes and the daily series."""
+def test_charts_are_axes_of_a_figure(reports: list[cm.Report]) -> None:
+    """The charts draw the funnel, the outcomes and the daily series on an Axes."""
     pytest.importorskip("matplotlib")
+    import matplotlib.pyplot as plt
+
     from campaign_metrics.plot import plot_daily, plot_funnel, plot_outcomes
 
     for chart in (plot_funnel, plot_outcomes, plot_daily):
-        fig = chart(reports[0])
-        assert fig.axes, chart.__name__
-        fig.canvas.draw()
+        ax = chart(reports[0])
+        assert ax.figure.axes == [ax], chart.__name__
+        ax.figure.canvas.draw()
+        plt.close(ax.figure)
 
 
 def test_missing_extra_names_the_install_command(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -33,10 +33,12 @@ from .model import (
     SkipReason,
     TzMode,
 )
+from .plot import plot_comparison
 from .report import Report, dumps
 from .segments import SegmentCount, count_segments
 from .tables import (
     CAMPAIGN_COLUMNS,
+    CampaignsTable,
     ContactRow,
     Overview,
     campaigns_table,
@@ -55,6 +57,7 @@ __all__ = [
     "CampaignInput",
     "CampaignMetricsError",
     "CampaignStatus",
+    "CampaignsTable",
     "Channel",
     "ConfigurationError",
     "ContactRow",
@@ -95,6 +98,7 @@ __all__ = [
     "duplicate",
     "load_run",
     "overview",
+    "plot_comparison",
     "reject",
     "stop",
     "suppression_list",

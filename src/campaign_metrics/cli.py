@@ -5,6 +5,8 @@
                                    [--output PATH] [--strict] [--show-numbers]
     campaign-metrics contacts DIR... [--csv] [--show-numbers] [...]
     campaign-metrics overview DIR... [--json] [...]
+    campaign-metrics plot DIR... (--funnel | --daily | --outcomes | --comparison)
+                                 -o FILE [--campaign ID] [--metric NAME] [...]
 
 Lenient by default (a bad record is reported on stderr and in ``data_quality.rejected``,
 exit 0); ``--strict`` stops at the first bad record with exit status 2. A configuration
@@ -14,11 +16,12 @@ error or an unreadable directory exits 2 with a one-line message, never a traceb
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from typing import IO
 
-from .errors import CampaignMetricsError, ConfigurationError
+from .errors import CampaignMetricsError, ConfigurationError, MissingDependencyError
 from .report import Report, dumps
 
 __all__ = ["main"]
@@ -33,7 +36,7 @@ class _Parser(argparse.ArgumentParser):
         self.exit(EXIT_ERROR, f"{self.prog}: error: {message}\n")
 
 
-def _add_run_options(p: argparse.ArgumentParser) -> None:
+def _add_run_options(p: argparse.ArgumentParser, *, output: bool = True) -> None:
     p.add_argument("dirs", nargs="+", metavar="DIR", help="campaign directories")
     p.add_argument(
         "--conversions",
@@ -60,7 +63,8 @@ def _add_run_options(p: argparse.ArgumentParser) -> None:
         action="store_true",
         help="show mobile numbers unmasked in output and messages (X-7)",
     )
-    p.add_argument("--output", metavar="PATH", help="write the output to PATH")
+    if output:
+        p.add_argument("--output", metavar="PATH", help="write the output to PATH")
     p.add_argument(
         "--no-progress", action="store_true", help="never show the progress bar on stderr"
     )
@@ -85,6 +89,38 @@ def _parser() -> argparse.ArgumentParser:
     overview = sub.add_parser("overview", help="the overview tiles over a set of campaigns")
     _add_run_options(overview)
     overview.add_argument("--json", action="store_true", help="print the JSON object")
+    plot = sub.add_parser("plot", help="draw one chart of a campaign to an image file")
+    _add_run_options(plot, output=False)
+    chart = plot.add_mutually_exclusive_group(required=True)
+    chart.add_argument("--funnel", action="store_true", help="the funnel stages (F-1..F-3)")
+    chart.add_argument(
+        "--daily", action="store_true", help="the daily series, one line per metric (T-1)"
+    )
+    chart.add_argument(
+        "--outcomes", action="store_true", help="the outcomes of sent messages (X-1)"
+    )
+    chart.add_argument(
+        "--comparison",
+        action="store_true",
+        help="the comparisons with their 95 %% intervals (B-2, X-3)",
+    )
+    plot.add_argument(
+        "-o",
+        "--output",
+        required=True,
+        metavar="FILE",
+        help="the image to write; its extension gives the format (.png, .svg, .pdf)",
+    )
+    plot.add_argument(
+        "--campaign", metavar="ID", help="the campaign to draw when DIR... holds several"
+    )
+    plot.add_argument(
+        "--metric",
+        action="append",
+        choices=("sent", "delivered", "total_clicks", "conversion_events", "revenue"),
+        metavar="NAME",
+        help="with --daily: a daily column to draw (repeatable; default: the tracked counts)",
+    )
     return parser
 
 
@@ -218,6 +254,66 @@ def _run_overview(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) ->
     return EXIT_OK
 
 
+def _run_plot(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> int:
+    if args.metric and not args.daily:
+        raise ConfigurationError("--metric goes with --daily")
+    try:
+        import matplotlib
+    except ImportError:
+        raise MissingDependencyError("matplotlib", "plot") from None
+    matplotlib.use("Agg")  # files only: never open a window
+    import matplotlib.pyplot as plt
+    from matplotlib.backend_bases import FigureCanvasBase
+
+    from . import plot
+
+    suffix = os.path.splitext(args.output)[1].lstrip(".").lower()
+    formats = FigureCanvasBase.get_supported_filetypes()
+    if suffix and suffix not in formats:  # said before the run is read, not after
+        raise ConfigurationError(
+            f"--output: cannot write {args.output}: an image name ends with one of "
+            f"{', '.join('.' + f for f in sorted(formats))} (got '.{suffix}')",
+            field="output",
+        )
+
+    report = _one_report(_analyze(args, stderr), args.campaign)
+    if args.funnel:
+        ax = plot.plot_funnel(report)
+    elif args.daily:
+        ax = plot.plot_daily(report, metrics=args.metric)
+    elif args.outcomes:
+        ax = plot.plot_outcomes(report)
+    else:
+        ax = plot.plot_comparison(report)
+    try:
+        ax.figure.savefig(args.output)
+    except OSError as exc:
+        raise ConfigurationError(
+            f"--output: cannot write {args.output}: {exc.strerror}", field="output"
+        ) from None
+    except ValueError as exc:  # an extension matplotlib has no writer for
+        raise ConfigurationError(
+            f"--output: cannot write {args.output}: {exc}", field="output"
+        ) from None
+    finally:
+        plt.close(ax.figure)
+    return EXIT_OK
+
+
+def _one_report(reports: list[Report], campaign: str | None) -> Report:
+    ids = ", ".join(r.campaign_id for r in reports)
+    if campaign is None:
+        if len(reports) > 1:
+            raise ConfigurationError(
+                f"plot draws one campaign: choose it with --campaign ID (one of {ids})"
+            )
+        return reports[0]
+    for r in reports:
+        if r.campaign_id == campaign:
+            return r
+    raise ConfigurationError(f"--campaign: no campaign '{campaign}' in the run (it has {ids})")
+
+
 def main(
     argv: Sequence[str] | None = None,
     *,
@@ -235,6 +331,8 @@ def main(
             return _run_contacts(args, out, err)
         if args.command == "overview":
             return _run_overview(args, out, err)
+        if args.command == "plot":
+            return _run_plot(args, out, err)
     except CampaignMetricsError as exc:
         from .phone import mask_numbers_in_text
 

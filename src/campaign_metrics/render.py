@@ -21,6 +21,7 @@ __all__ = [
     "report_blocks",
     "report_html",
     "report_text",
+    "table_html",
     "verdict",
 ]
 
@@ -335,6 +336,7 @@ def render_terminal(reports: Sequence[Report], file: IO[str] | None = None) -> N
     """Print the readable terminal report (rich when installed, plain text otherwise)."""
     try:
         from rich.console import Console
+        from rich.markup import escape
         from rich.table import Table
     except ImportError:  # the cli extra is not installed: plain text says the same
         import sys
@@ -343,28 +345,49 @@ def render_terminal(reports: Sequence[Report], file: IO[str] | None = None) -> N
         return
     console = Console(file=file, highlight=False)
     for r in reports:
-        console.rule(f"[bold]{html.escape(_title(r), quote=False)}")
+        # names, codes and warnings of the data are text, never rich markup
+        console.rule(f"[bold]{escape(_title(r))}")
         for title, header, rows in report_blocks(r):
-            table = Table(title=title, title_justify="left", show_header=any(header))
+            table = Table(title=escape(title), title_justify="left", show_header=any(header))
             for i, h in enumerate(header):
                 numeric = i > 0 and all(_numeric(row[i]) for row in rows)
-                table.add_column(h, justify="right" if numeric else "left")
+                table.add_column(escape(h), justify="right" if numeric else "left")
             for row in rows:
-                table.add_row(*row)
+                table.add_row(*(escape(cell) for cell in row))
             console.print(table)
         console.print()
 
 
+def table_html(title: str | None, header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
+    """One titled HTML table; every text is escaped, so data never becomes markup.
+
+    >>> table_html("Funnel", ["stage", "users"], [["sent", "1,483"], ["<b>", "&"]])
+    '<h4>Funnel</h4><table><tr><th>stage</th><th>users</th></tr><tr><td>sent</td><td>1,483</td></tr><tr><td>&lt;b&gt;</td><td>&amp;</td></tr></table>'
+    """
+    parts = [] if title is None else [f"<h4>{html.escape(title)}</h4>"]
+    parts.append("<table>")
+    if any(header):
+        parts.append("<tr>" + "".join(f"<th>{html.escape(h)}</th>" for h in header) + "</tr>")
+    for row in rows:
+        parts.append("<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in row) + "</tr>")
+    parts.append("</table>")
+    return "".join(parts)
+
+
 def report_html(r: Report) -> str:
-    """A compact HTML rendering for notebooks (``Report._repr_html_``)."""
-    parts = [f"<h3>{html.escape(_title(r))}</h3>"]
-    for title, header, rows in report_blocks(r):
-        parts.append(f"<h4>{html.escape(title)}</h4><table>")
-        if any(header):
-            parts.append("<tr>" + "".join(f"<th>{html.escape(h)}</th>" for h in header) + "</tr>")
-        for row in rows:
-            parts.append("<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in row) + "</tr>")
-        parts.append("</table>")
+    """A compact HTML rendering for notebooks (``Report._repr_html_``): the funnel, the
+    delivery outcomes, engagement, conversions, errors, breakdowns, comparisons and the
+    data-quality warnings, as the terminal report shows them. Every name, code and
+    warning of the data is escaped.
+
+    >>> import campaign_metrics as cm
+    >>> [r] = cm.analyze("examples/sms_weekly_digest")
+    >>> report_html(r)[:54]
+    '<div class="campaign-metrics-report"><h3>Weekly digest'
+    """
+    parts = [f'<div class="campaign-metrics-report"><h3>{html.escape(_title(r))}</h3>']
+    parts += [table_html(title, header, rows) for title, header, rows in report_blocks(r)]
+    parts.append("</div>")
     return "".join(parts)
 
 

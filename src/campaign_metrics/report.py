@@ -402,6 +402,77 @@ class Report:
 
         return report_html(self)
 
+    def to_pandas(self, section: str) -> Any:
+        """One list-shaped section of the report as a tidy pandas DataFrame (extra
+        ``pandas``).
+
+        ``section`` is a dotted path of :data:`campaign_metrics.pandas.SECTIONS`:
+        ``"funnel"``, ``"daily"``, ``"conversion"``, ``"conversion.goals"``,
+        ``"errors.failed_to_send"``, ``"errors.failed_to_deliver"``,
+        ``"errors.removed"``, ``"errors.content_api"``,
+        ``"breakdowns.locale_variation"``, ``"breakdowns.locale_variation.goals"``,
+        ``"breakdowns.send_mode"``, ``"breakdowns.timezone"``, ``"uplift"``,
+        ``"data_quality.rejected"`` or ``"definitions"``; another name raises
+        :class:`~campaign_metrics.ConfigurationError` (a ``ValueError``) listing them.
+
+        The frame has a ``campaign_id`` column, then the section's keys. Counts are
+        nullable ``Int64`` (``<NA>`` where not tracked), rates ``Float64``, text
+        ``string``, flags ``boolean``, ``daily.date`` a ``datetime64``; money columns
+        hold the report's exact ``decimal.Decimal`` values (``object`` dtype), so sums
+        stay exact (``.astype(float)`` for float arithmetic). Without pandas it raises
+        :class:`~campaign_metrics.MissingDependencyError` naming
+        ``pip install 'campaign-metrics[pandas]'``.
+
+        >>> import campaign_metrics as cm
+        >>> [r] = cm.analyze("examples/sms_weekly_digest")
+        >>> r.to_pandas("funnel")[["stage", "users"]].values.tolist()[:2]
+        [['valid_mobile_numbers', 1488], ['after_fc_removal', 1488]]
+        """
+        from .pandas import section_frame
+
+        return section_frame([self], section)
+
+    def plot_funnel(self, ax: Any = None) -> Any:
+        """F-1..F-3: the funnel stages as bars of users; returns the matplotlib ``Axes``
+        (extra ``plot``; see :func:`campaign_metrics.plot.plot_funnel`).
+
+        >>> import campaign_metrics as cm
+        >>> [r] = cm.analyze("examples/sms_weekly_digest")
+        >>> r.plot_funnel().get_ylabel()
+        'users'
+        """
+        from .plot import plot_funnel
+
+        return plot_funnel(self, ax=ax)
+
+    def plot_daily(self, metrics: Sequence[str] | None = None, ax: Any = None) -> Any:
+        """T-1: one line per daily metric (default: the tracked ones of ``sent``,
+        ``delivered``, ``total_clicks``, ``conversion_events``); returns the matplotlib
+        ``Axes`` (extra ``plot``; see :func:`campaign_metrics.plot.plot_daily`).
+
+        >>> import campaign_metrics as cm
+        >>> [r] = cm.analyze("examples/sms_weekly_digest")
+        >>> [line.get_label() for line in r.plot_daily(["sent", "delivered"]).get_lines()]
+        ['sent', 'delivered']
+        """
+        from .plot import plot_daily
+
+        return plot_daily(self, metrics=metrics, ax=ax)
+
+    def plot_outcomes(self, ax: Any = None) -> Any:
+        """X-1: the outcomes of Sent messages (delivered, sent as SMS, failed to deliver,
+        in transit: they add up to Sent) as bars; returns the matplotlib ``Axes`` (extra
+        ``plot``; see :func:`campaign_metrics.plot.plot_outcomes`).
+
+        >>> import campaign_metrics as cm
+        >>> [r] = cm.analyze("examples/sms_weekly_digest")
+        >>> [int(bar.get_height()) for bar in r.plot_outcomes().patches]
+        [4039, 0, 147, 35]
+        """
+        from .plot import plot_outcomes
+
+        return plot_outcomes(self, ax=ax)
+
 
 def to_jsonable(value: Any) -> Any:
     """A plain JSON-ready structure: attrs classes become dicts, tuples lists."""

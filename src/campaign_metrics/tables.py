@@ -4,6 +4,7 @@ list with suppression (O-1..O-3), plus the Frictionless Table Schema of an expor
 
 from __future__ import annotations
 
+import io
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
@@ -16,11 +17,13 @@ from .io.export import write_csv
 from .metrics.contacts import latest_sent, message_status, run_contact_facts
 from .metrics.views import MessageView
 from .phone import mask_number
+from .render import fmt, table_html
 from .report import Report, dumps, to_jsonable
 
 __all__ = [
     "CAMPAIGN_COLUMNS",
     "CONTACT_COLUMNS",
+    "CampaignsTable",
     "ContactRow",
     "Overview",
     "campaigns_table",
@@ -149,23 +152,111 @@ def _campaign(report: Report) -> Any:
     return None
 
 
-def campaigns_table(reports: Sequence[Report]) -> list[dict[str, Any]]:
+class CampaignsTable(list[dict[str, Any]]):
+    """O-5: the campaigns table, a ``list`` of one ``dict`` per campaign (keys in
+    :data:`CAMPAIGN_COLUMNS` order) that also exports itself.
+
+    It is a plain list in every other way: it compares equal to the same rows in a
+    ``list``, and slicing or copying it gives a ``list``. :func:`campaigns_table` returns
+    one; ``CampaignsTable(rows)`` makes one of any rows.
+
+    - ``to_pandas()``: a DataFrame with the columns in O-5's order (extra ``pandas``);
+    - ``to_csv(path=None)``: spreadsheet-safe CSV (X-6);
+    - ``_repr_html_()``: an HTML table, which notebooks show.
+
+    >>> import campaign_metrics as cm
+    >>> table = cm.campaigns_table(cm.analyze("examples/sms_weekly_digest"))
+    >>> table == [dict(table[0])], table[0]["total_sent"]
+    (True, 4221)
+    """
+
+    __slots__ = ("_reports",)
+
+    def __init__(
+        self, rows: Iterable[dict[str, Any]] = (), *, reports: Sequence[Report] | None = None
+    ) -> None:
+        super().__init__(rows)
+        # the reports the rows came from, for the schema of X-5 (None: rows given by hand)
+        self._reports = None if reports is None else tuple(reports)
+
+    def to_pandas(self) -> Any:
+        """The table as a pandas DataFrame (extra ``pandas``), columns in O-5's order.
+
+        Counts are ``Int64``, rates ``Float64``, money exact ``decimal.Decimal`` objects,
+        ``last_sent`` a UTC ``datetime64``, text ``string`` (see
+        :mod:`campaign_metrics.pandas`).
+
+        >>> import campaign_metrics as cm
+        >>> frame = cm.campaigns_table(cm.analyze("examples/sms_weekly_digest")).to_pandas()
+        >>> frame[["campaign_name", "total_sent", "total_delivered"]].values.tolist()
+        [['Weekly digest', 4221, 4039]]
+        """
+        from .pandas import _frame
+
+        return _frame(self, CAMPAIGN_COLUMNS)
+
+    def to_csv(self, path: str | Path | None = None) -> str | None:
+        """The table as CSV, every text cell made spreadsheet-safe (X-6).
+
+        With ``path=None`` the CSV text is returned. With a path the CSV is written there
+        and, when the table came from :func:`campaigns_table`, its Frictionless Table
+        Schema beside it as ``path.schema.json`` (X-5), as
+        :func:`write_campaigns_table` does; ``None`` is returned.
+
+        >>> import campaign_metrics as cm
+        >>> text = cm.campaigns_table(cm.analyze("examples/sms_weekly_digest")).to_csv()
+        >>> text.splitlines()[0].split(",")[:3]
+        ['last_sent', 'campaign_name', 'click_to_delivered_rate']
+        """
+        if path is None:
+            out = io.StringIO(newline="")
+            _write_rows(self, out)
+            return out.getvalue()
+        target = Path(path)
+        with open(target, "w", encoding="utf-8", newline="") as f:
+            _write_rows(self, f)
+        if self._reports is not None:
+            _schema_path(target).write_text(
+                dumps(table_schema(self._reports)) + "\n", encoding="utf-8"
+            )
+        return None
+
+    def _repr_html_(self) -> str:
+        rows = [
+            [
+                fmt(row.get(c), pct=c.endswith("rate") and row.get(c) is not None)
+                for c in CAMPAIGN_COLUMNS
+            ]
+            for row in self
+        ]
+        return table_html(f"Campaigns ({len(self)})", list(CAMPAIGN_COLUMNS), rows)
+
+
+def campaigns_table(reports: Sequence[Report]) -> CampaignsTable:
     """O-5: one row per campaign, keys in :data:`CAMPAIGN_COLUMNS` order.
 
-    >>> rows = campaigns_table(cm.analyze("examples/sms_weekly_digest"))  # doctest: +SKIP
-    >>> rows[0]["total_sent"]  # doctest: +SKIP
-    1870
+    The result is a :class:`CampaignsTable`: a ``list`` of ``dict`` that also has
+    ``to_pandas()``, ``to_csv()`` and an HTML form for notebooks.
+
+    >>> import campaign_metrics as cm
+    >>> rows = campaigns_table(cm.analyze("examples/sms_weekly_digest"))
+    >>> rows[0]["total_sent"], rows[0]["type"]
+    (4221, 'sms')
     """
-    return [_row(r) for r in reports]
+    return CampaignsTable((_row(r) for r in reports), reports=reports)
+
+
+def _write_rows(rows: Iterable[dict[str, Any]], out: IO[str]) -> None:
+    write_csv(out, CAMPAIGN_COLUMNS, ([row[c] for c in CAMPAIGN_COLUMNS] for row in rows))
+
+
+def _schema_path(target: Path) -> Path:
+    return target.with_name(target.name + ".schema.json")
 
 
 def write_campaigns_csv(reports: Sequence[Report], out: IO[str]) -> None:
     """O-5, X-6: the campaigns table as spreadsheet-safe CSV."""
-    write_csv(
-        out,
-        CAMPAIGN_COLUMNS,
-        ([row[c] for c in CAMPAIGN_COLUMNS] for row in campaigns_table(reports)),
-    )
+    _write_rows(campaigns_table(reports), out)
 
 
 def table_schema(reports: Sequence[Report]) -> dict[str, Any]:
@@ -200,11 +291,8 @@ def table_schema(reports: Sequence[Report]) -> dict[str, Any]:
 def write_campaigns_table(reports: Sequence[Report], path: str | Path) -> tuple[Path, Path]:
     """Write the campaigns table to ``path`` and its schema to ``path.schema.json``."""
     target = Path(path)
-    with open(target, "w", encoding="utf-8", newline="") as f:
-        write_campaigns_csv(reports, f)
-    schema_path = target.with_name(target.name + ".schema.json")
-    schema_path.write_text(dumps(table_schema(reports)) + "\n", encoding="utf-8")
-    return target, schema_path
+    campaigns_table(reports).to_csv(target)
+    return target, _schema_path(target)
 
 
 # --------------------------------------------------------------------------- overview
