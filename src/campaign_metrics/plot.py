@@ -216,7 +216,7 @@ def plot_comparison(
     Newcombe's interval) or ``"uplift_pct"`` (the relative uplift in percent, with Katz's
     interval). A comparison whose statistic is ``None`` (an empty group, or no baseline
     conversions for the uplift) is left out. A report without comparisons (no primary
-    goal or fewer than two groups, X-3) raises
+    goal or fewer than two groups, X-3), or without one that has the statistic, raises
     :class:`~campaign_metrics.ConfigurationError`.
 
     >>> import campaign_metrics as cm
@@ -247,9 +247,19 @@ def plot_comparison(
         )
     else:
         listed = list(uplift.by_goal)
-    shown = [c for c in listed if getattr(c, measure) is not None]
-    ax = _axes(ax)
     interval_key = COMPARISON_MEASURES[measure]
+    shown = [
+        c
+        for c in listed
+        if getattr(c, measure) is not None and getattr(c, interval_key) is not None
+    ]
+    if not shown:
+        raise ConfigurationError(
+            f"no comparison of campaign '{report.campaign_id}' has a {measure} to draw (an "
+            "empty group, or for uplift_pct a baseline that converted nobody, X-3)",
+            field="measure",
+        )
+    ax = _axes(ax)
     for y, c in enumerate(shown):
         value = getattr(c, measure)
         low, high = getattr(c, interval_key)
