@@ -21,6 +21,7 @@ The :class:`~campaign_metrics.Report` methods ``plot_funnel``, ``plot_daily`` an
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
@@ -177,7 +178,7 @@ def plot_daily(report: Report, metrics: Sequence[str] | None = None, ax: Any = N
                     field="metrics",
                 )
     ax = _axes(ax)
-    days = [_day(row.date) for row in rows]
+    days = [dt.date.fromisoformat(row.date) for row in rows]
     for name in chosen:
         values = [getattr(row, name) for row in rows]
         ys = [float(v) if isinstance(v, Decimal) else v for v in values]
@@ -189,12 +190,6 @@ def plot_daily(report: Report, metrics: Sequence[str] | None = None, ax: Any = N
     if chosen:
         ax.legend()
     return ax
-
-
-def _day(text: str) -> Any:
-    import datetime as dt
-
-    return dt.date.fromisoformat(text)
 
 
 def plot_comparison(
