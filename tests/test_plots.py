@@ -159,6 +159,18 @@ def test_daily_defaults_to_the_tracked_metrics_and_refuses_the_others(
     assert info.value.field == "metrics"
 
 
+def test_daily_of_a_campaign_that_sent_nothing_draws_only_what_it_tracks() -> None:
+    """CH-2: with no day to draw yet, a sent-only campaign still has no delivered line."""
+    t = dt.datetime(2026, 5, 4, tzinfo=dt.timezone.utc)
+    c = cm.Campaign(id="c", name="Nothing sent", channel="connector")
+    failed = cm.MessageEvent(type="send_failed", time=t, user_id="u", response_code=500)
+    [r] = cm.analyze(cm.CampaignInput(c, events=[failed]))
+    assert not r.daily
+    ax = r.plot_daily()
+    assert [line.get_label() for line in ax.get_lines()] == ["sent"]
+    assert list(ax.get_lines()[0].get_ydata()) == []
+
+
 # --------------------------------------------------------------------------- comparisons
 
 

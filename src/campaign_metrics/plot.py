@@ -158,9 +158,20 @@ def plot_daily(report: Report, metrics: Sequence[str] | None = None, ax: Any = N
     (['sent', 'conversion_events'], 'sent, conversion events')
     """
     rows = report.daily or ()
+    selected = report.conversion.for_type(report.parameters.attribution_type)
+    # CH-2, CH-3, A-10: what the campaign tracks, also when no day has been sent yet
+    campaign_level = {
+        "sent": report.delivery.sent,
+        "delivered": report.delivery.delivered,
+        "total_clicks": report.engagement.total_clicks,
+        "conversion_events": selected.conversion_events,
+        "revenue": selected.revenue,
+    }
 
     def tracked(name: str) -> bool:
-        return all(getattr(row, name) is not None for row in rows)
+        return campaign_level[name] is not None and all(
+            getattr(row, name) is not None for row in rows
+        )
 
     if metrics is None:
         chosen = [m for m in _DEFAULT_DAILY if tracked(m)]
