@@ -30,6 +30,7 @@ import attrs
 
 from .errors import ConfigurationError, MissingDependencyError
 from .report import (
+    AttributionResult,
     ContentApiRow,
     DailyRow,
     FailedToDeliverRow,
@@ -299,15 +300,7 @@ _SECTIONS: dict[str, tuple[tuple[str, ...], _Rows]] = {
     "funnel": (_fields(FunnelStage), lambda r: _plain(r.funnel)),
     "daily": (_fields(DailyRow), lambda r: _plain(r.daily)),
     "conversion": (
-        (
-            "attribution_type",
-            "converted_users",
-            "conversion_events",
-            "cvr",
-            "revenue",
-            "average_order_value",
-            "average_revenue_per_user",
-        ),
+        ("attribution_type", *_fields(AttributionResult, drop=("goals",))),
         _conversion,
     ),
     "conversion.goals": (("attribution_type", *_GOAL_COLUMNS), _conversion_goals),
