@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
+from ..engine import EXTRA_FIELDS
 from ..errors import InputError
 from ..model import EXTRA_KEYS, EventType, MessageEvent
 from ..timezones import parse_instant
@@ -15,19 +16,7 @@ __all__ = ["COMMON_KEYS", "EVENT_COLUMNS", "event_from_mapping"]
 COMMON_KEYS = ("event_id", "campaign_id", "instance_id", "user_id", "type", "time")
 _INT_KEYS = frozenset({"response_code", "segments", "status_code"})
 #: Every key an event may carry, in a stable order (the columns of events.csv).
-EVENT_COLUMNS = (
-    *COMMON_KEYS,
-    "response_code",
-    "error_code",
-    "reason",
-    "category",
-    "attribute",
-    "segments",
-    "send_mode",
-    "tz_mode",
-    "url",
-    "status_code",
-)
+EVENT_COLUMNS = (*COMMON_KEYS, *EXTRA_FIELDS)
 _ALL_KEYS = frozenset(EVENT_COLUMNS)
 
 

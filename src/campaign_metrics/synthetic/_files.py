@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any, ClassVar, Literal, TextIO
 
 from ..errors import ConfigurationError
+from ..io._events import EVENT_COLUMNS as _EVENT_COLUMNS
 from ._journeys import _Generator
 from ._records import _stream_rng
 from ._spec import SyntheticSpec
@@ -24,24 +25,7 @@ EventsFormat = Literal["jsonl", "csv"]
 #: The columns of recipients.csv (FORMATS.md).
 RECIPIENT_COLUMNS = ("user_id", "mobile_number", "locale", "variation", "timezone", "group")
 #: The columns of events.csv: every key an event may carry (FORMATS.md).
-EVENT_COLUMNS = (
-    "event_id",
-    "campaign_id",
-    "instance_id",
-    "user_id",
-    "type",
-    "time",
-    "response_code",
-    "error_code",
-    "reason",
-    "category",
-    "attribute",
-    "segments",
-    "send_mode",
-    "tz_mode",
-    "url",
-    "status_code",
-)
+EVENT_COLUMNS = _EVENT_COLUMNS
 
 
 _ENCODE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
