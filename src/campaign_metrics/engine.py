@@ -26,6 +26,7 @@ from ._state import NO_ID, PAIR, MessageState, SendRecord, has_pair, merge_pairs
 from .canonical import canonical_conversion, canonical_event
 from .errors import InputError, MergeError
 from .model import (
+    EXTRA_FIELDS,
     Campaign,
     ConversionEvent,
     EventType,
@@ -67,26 +68,29 @@ _SEND_FAILED = _ET.SEND_FAILED
 _PERSONALIZATION_FAILED = _ET.PERSONALIZATION_FAILED
 _SKIPPED = _ET.SKIPPED
 
-#: The order of an event's extra fields inside the engine (a tuple, never a dict).
-EXTRA_FIELDS = (
-    "response_code",
-    "error_code",
-    "reason",
-    "category",
-    "attribute",
-    "segments",
-    "send_mode",
-    "tz_mode",
-    "url",
-    "status_code",
-)
 _NO_EXTRAS: tuple[Any, ...] = (None,) * len(EXTRA_FIELDS)
-#: The enum texts a send record keeps, each as one shared string object.
-_TEXTS: dict[Any, str] = {m.value: m.value for m in (*SendMode, *TzMode)}
 _extras_of = attrgetter(*EXTRA_FIELDS)
 _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
 _ONE_US = dt.timedelta(microseconds=1)
 Extras = tuple[Any, ...]
+
+#: The enum texts a send record keeps, each as one shared string object.
+_TEXTS: dict[Any, str] = {m.value: m.value for m in (*SendMode, *TzMode)}
+
+
+def _send_record(t: int, event_id: str | None, extras: Extras) -> SendRecord:
+    """The record a 200 send keeps (D-1): its time, id, code, segments and modes.
+
+    The modes are kept as the shared enum texts, not one copy of the text per record.
+    """
+    return (
+        t,
+        event_id,
+        extras[0],
+        extras[5],
+        _TEXTS.get(extras[6], extras[6]),
+        _TEXTS.get(extras[7], extras[7]),
+    )
 
 
 def record_pair(event_id: str | None, key: str) -> bytes:
@@ -368,15 +372,7 @@ class CampaignAccumulator:
             if code is None or code == 200:  # D-1: absent code is a 200
                 current = state.send
                 if current is None or t < current[0]:
-                    # memory: the modes as the shared enum texts, not one copy per record
-                    state.send = (
-                        t,
-                        event_id,
-                        code,
-                        extras[5],
-                        _TEXTS.get(extras[6], extras[6]),
-                        _TEXTS.get(extras[7], extras[7]),
-                    )
+                    state.send = _send_record(t, event_id, extras)
                 elif t == current[0]:
                     self._fold_send(state, user_id, instance_id, t, event_id, extras)
             else:
@@ -457,14 +453,7 @@ class CampaignAccumulator:
         event_id: str | None,
         extras: Extras,
     ) -> None:
-        record: SendRecord = (
-            t,
-            event_id,
-            extras[0],
-            extras[5],
-            _TEXTS.get(extras[6], extras[6]),
-            _TEXTS.get(extras[7], extras[7]),
-        )
+        record = _send_record(t, event_id, extras)
         current = state.send
         if current is None or t < current[0]:
             state.send = record

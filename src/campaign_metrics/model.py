@@ -941,7 +941,9 @@ EXTRA_KEYS: Mapping[EventType, frozenset[str]] = MappingProxyType(
     }
 )
 
-_OPTIONAL_EXTRAS = (
+#: The optional fields of a message event, in one fixed order (the engine keeps them as a
+#: tuple in this order; events.csv has them as columns in this order).
+EXTRA_FIELDS = (
     "response_code",
     "error_code",
     "reason",
@@ -1036,7 +1038,7 @@ class MessageEvent:
         if self.user_id is None and not self.type.is_timeline:
             raise InputError(field="user_id", expected="a user id", got=None)
         allowed = EXTRA_KEYS[self.type]
-        for key in _OPTIONAL_EXTRAS:
+        for key in EXTRA_FIELDS:
             if getattr(self, key) is not None and key not in allowed:
                 raise InputError(
                     field=key,
@@ -1063,7 +1065,7 @@ class MessageEvent:
     def extras(self) -> dict[str, Any]:
         """The event's extra keys that are set, as plain values."""
         out: dict[str, Any] = {}
-        for key in _OPTIONAL_EXTRAS:
+        for key in EXTRA_FIELDS:
             value = getattr(self, key)
             if value is not None:
                 out[key] = value.value if isinstance(value, enum.Enum) else value

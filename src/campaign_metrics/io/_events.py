@@ -6,9 +6,8 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
-from ..engine import EXTRA_FIELDS
 from ..errors import InputError
-from ..model import EXTRA_KEYS, EventType, MessageEvent
+from ..model import EXTRA_FIELDS, EXTRA_KEYS, EventType, MessageEvent
 from ..timezones import parse_instant
 
 __all__ = ["COMMON_KEYS", "EVENT_COLUMNS", "event_from_mapping"]

@@ -18,9 +18,17 @@ from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
-from ..engine import EXTRA_FIELDS, KEY_FIELDS, CampaignAccumulator, event_key, record_pair
+from ..engine import KEY_FIELDS, CampaignAccumulator, event_key, record_pair
 from ..errors import InputError
-from ..model import EXTRA_KEYS, EventType, PersonalizationCategory, SendMode, SkipReason, TzMode
+from ..model import (
+    EXTRA_FIELDS,
+    EXTRA_KEYS,
+    EventType,
+    PersonalizationCategory,
+    SendMode,
+    SkipReason,
+    TzMode,
+)
 from ..timezones import UTC
 from ._events import EVENT_COLUMNS, event_from_mapping
 from .readers import ProgressFn, _ByteCounter, _open_text
