@@ -7,9 +7,20 @@ integer microseconds since the epoch.
 
 from __future__ import annotations
 
+import struct
 from typing import Any
 
-__all__ = ["PAIR", "MessageState", "has_pair", "merge_pairs"]
+__all__ = [
+    "EMPTY_BLOB",
+    "HEAD",
+    "HEAD_SIZE",
+    "NONE",
+    "PAIR",
+    "MessageState",
+    "has_pair",
+    "merge_pairs",
+    "send_tail",
+]
 
 #: Bytes per remembered record: an 8-byte identity digest (zero without ``event_id``)
 #: and an 8-byte content digest.
@@ -26,6 +37,15 @@ ClickRecord = tuple[int, bytes]
 # The canonical-first 200 send at the earliest 200-send time:
 # (time, event_id, response_code, segments, send_mode, tz_mode)
 SendRecord = tuple[int, str | None, int | None, int | None, str | None, str | None]
+# The fields of a send after its time and id: (response_code, segments, send_mode, tz_mode)
+SendTail = tuple[int | None, int | None, str | None, str | None]
+
+#: The packed minimums at the start of a message's ``blob``.
+HEAD = struct.Struct("<4q")
+HEAD_SIZE = HEAD.size
+#: "Not set" in the packed minimums: later than every time.
+NONE = (1 << 63) - 1
+EMPTY_BLOB = HEAD.pack(NONE, NONE, NONE, NONE)
 
 
 def _min(a: int | None, b: int | None) -> int | None:
@@ -36,11 +56,12 @@ def _min(a: int | None, b: int | None) -> int | None:
     return a if a <= b else b
 
 
-def has_pair(pairs: bytes, pair: bytes) -> bool:
-    """Whether the 16-byte ``pair`` is one of the aligned entries of ``pairs``."""
-    start = pairs.find(pair)
+def has_pair(pairs: bytes, pair: bytes, offset: int = 0) -> bool:
+    """Whether the 16-byte ``pair`` is one of the aligned entries of ``pairs`` from
+    ``offset`` on (a message's blob: its pairs follow the packed minimums)."""
+    start = pairs.find(pair, offset)
     while start != -1:
-        if start % PAIR == 0:
+        if (start - offset) % PAIR == 0:
             return True
         start = pairs.find(pair, start + 1)
     return False
@@ -93,21 +114,23 @@ class RareState:
 
 
 class MessageState:
-    """The state of one message: minimums, a few small lists, the remembered records.
+    """The state of one message: four minimums and the remembered records in one
+    ``bytes`` object, the chosen send, and the lists few messages have.
 
-    Compact on purpose (a million of them are common): what few messages have lives in
-    :class:`RareState`, created on first use.
+    Compact on purpose (a million of them are common): ``blob`` packs the minimums
+    (``first_d2``, ``sent_min``, ``post_min``, ``receipt_min``; :data:`NONE` when unset)
+    as four little-endian int64 and then every distinct record's 16-byte pair (D-10),
+    so a typical message is two objects, not seven; the send keeps its id and a shared
+    tuple of its other fields; what few messages have lives in :class:`RareState`.
     """
 
-    __slots__ = ("clicks", "first_d2", "pairs", "post_min", "rare", "receipt_min", "send")
+    __slots__ = ("blob", "clicks", "rare", "send_id", "send_tail")
 
     def __init__(self) -> None:
-        self.first_d2: int | None = None  # D-2: the earliest event that makes it Attempted
-        self.send: SendRecord | None = None  # D-1: the canonical-first earliest 200 send
-        self.post_min: int | None = None  # D-12: the earliest post-send event
-        self.receipt_min: int | None = None  # D-5, A-2: the earliest receipt
+        self.blob: bytes = EMPTY_BLOB
+        self.send_id: str | None = None  # D-1: the chosen send's event id
+        self.send_tail: SendTail | None = None  # its (code, segments, send_mode, tz_mode)
         self.clicks: list[ClickRecord] | None = None  # K-1..K-3
-        self.pairs: bytes = b""  # D-10: every distinct record of this message
         self.rare: RareState | None = None
 
     def rare_state(self) -> RareState:
@@ -117,10 +140,43 @@ class MessageState:
             rare = self.rare = RareState()
         return rare
 
+    def times(self) -> tuple[int, int, int, int]:
+        """(first_d2, sent_min, post_min, receipt_min), :data:`NONE` for unset."""
+        return HEAD.unpack_from(self.blob)
+
+    @property
+    def first_d2(self) -> int | None:
+        """D-2: the earliest event that makes the message Attempted."""
+        return _opt(HEAD.unpack_from(self.blob)[0])
+
     @property
     def sent_min(self) -> int | None:
         """D-1: the earliest 200 send."""
-        return self.send[0] if self.send is not None else None
+        return _opt(HEAD.unpack_from(self.blob)[1])
+
+    @property
+    def post_min(self) -> int | None:
+        """D-12: the earliest post-send event."""
+        return _opt(HEAD.unpack_from(self.blob)[2])
+
+    @property
+    def receipt_min(self) -> int | None:
+        """D-5, A-2: the earliest receipt."""
+        return _opt(HEAD.unpack_from(self.blob)[3])
+
+    @property
+    def pairs(self) -> bytes:
+        """D-10: every distinct record of this message, 16 bytes each."""
+        return self.blob[HEAD_SIZE:]
+
+    @property
+    def send(self) -> SendRecord | None:
+        """D-1: the canonical-first earliest 200 send, as a record."""
+        sent = HEAD.unpack_from(self.blob)[1]
+        tail = self.send_tail
+        if sent == NONE or tail is None:
+            return None
+        return (sent, self.send_id, *tail)
 
     @property
     def fallback_min(self) -> int | None:
@@ -144,46 +200,45 @@ class MessageState:
 
     def merge_from(self, other: MessageState, send_key: Any) -> None:
         """Absorb ``other`` (union and minimum; idempotent)."""
-        self.first_d2 = _min(self.first_d2, other.first_d2)
-        self.post_min = _min(self.post_min, other.post_min)
-        self.receipt_min = _min(self.receipt_min, other.receipt_min)
-        if other.send is not None and (
-            self.send is None or send_key(other.send) < send_key(self.send)
-        ):
-            self.send = other.send
+        d2, st, pm, rm = HEAD.unpack_from(self.blob)
+        o_d2, o_st, o_pm, o_rm = HEAD.unpack_from(other.blob)
+        theirs = other.send
+        if theirs is not None:
+            mine = self.send
+            if mine is None or send_key(theirs) < send_key(mine):
+                self.send_id, self.send_tail = other.send_id, other.send_tail
+        self.blob = HEAD.pack(
+            min(d2, o_d2), min(st, o_st), min(pm, o_pm), min(rm, o_rm)
+        ) + merge_pairs(self.pairs, other.pairs)
         self.clicks = _union(self.clicks, other.clicks)
-        self.pairs = merge_pairs(self.pairs, other.pairs)
         if other.rare is not None:
-            mine, theirs = self.rare_state(), other.rare
-            mine.fallback_min = _min(mine.fallback_min, theirs.fallback_min)
-            mine.fc_min = _min(mine.fc_min, theirs.fc_min)
-            mine.ctrl_min = _min(mine.ctrl_min, theirs.ctrl_min)
-            mine.fails = _union(mine.fails, theirs.fails)
-            mine.outcomes = _union(mine.outcomes, theirs.outcomes)
+            mine_rare, theirs_rare = self.rare_state(), other.rare
+            mine_rare.fallback_min = _min(mine_rare.fallback_min, theirs_rare.fallback_min)
+            mine_rare.fc_min = _min(mine_rare.fc_min, theirs_rare.fc_min)
+            mine_rare.ctrl_min = _min(mine_rare.ctrl_min, theirs_rare.ctrl_min)
+            mine_rare.fails = _union(mine_rare.fails, theirs_rare.fails)
+            mine_rare.outcomes = _union(mine_rare.outcomes, theirs_rare.outcomes)
 
     def copy(self) -> MessageState:
         new = MessageState()
-        new.first_d2, new.send, new.post_min = self.first_d2, self.send, self.post_min
-        new.receipt_min, new.pairs = self.receipt_min, self.pairs
+        new.blob, new.send_id, new.send_tail = self.blob, self.send_id, self.send_tail
         new.clicks = list(self.clicks) if self.clicks else self.clicks
         new.rare = self.rare.copy() if self.rare is not None else None
         return new
 
     def key(self) -> tuple[Any, ...]:
         """An order-free value of the whole state (for equality checks)."""
+        pairs = self.pairs
         return (
-            self.first_d2,
-            self.sent_min,
+            self.times(),
             self.send,
-            self.post_min,
-            self.receipt_min,
             self.fallback_min,
             self.fc_min,
             self.ctrl_min,
             tuple(sorted(self.fails, key=_by_digest)) if self.fails else (),
             tuple(sorted(self.outcomes, key=_by_digest)) if self.outcomes else (),
             tuple(sorted(self.clicks, key=_by_digest)) if self.clicks else (),
-            b"".join(sorted(self.pairs[i : i + PAIR] for i in range(0, len(self.pairs), PAIR))),
+            b"".join(sorted(pairs[i : i + PAIR] for i in range(0, len(pairs), PAIR))),
         )
 
     def __getstate__(self) -> tuple[Any, ...]:
@@ -192,3 +247,17 @@ class MessageState:
     def __setstate__(self, state: tuple[Any, ...]) -> None:
         for name, value in zip(MessageState.__slots__, state):
             setattr(self, name, value)
+
+
+def _opt(value: int) -> int | None:
+    return None if value == NONE else value
+
+
+_TAILS: dict[SendTail, SendTail] = {}
+
+
+def send_tail(code: int | None, segments: int | None, mode: str | None, tz: str | None) -> SendTail:
+    """The shared tuple of a send's (code, segments, send_mode, tz_mode): a million sends
+    share a handful of them."""
+    tail = (code, segments, mode, tz)
+    return _TAILS.setdefault(tail, tail)

@@ -22,7 +22,19 @@ from decimal import Decimal
 from operator import attrgetter
 from typing import TYPE_CHECKING, Any, Union
 
-from ._state import NO_ID, PAIR, MessageState, SendRecord, has_pair, merge_pairs
+from ._state import (
+    EMPTY_BLOB,
+    HEAD,
+    HEAD_SIZE,
+    NO_ID,
+    PAIR,
+    MessageState,
+    SendRecord,
+    SendTail,
+    has_pair,
+    merge_pairs,
+    send_tail,
+)
 from .canonical import canonical_conversion, canonical_event
 from .errors import InputError, MergeError
 from .model import (
@@ -60,6 +72,7 @@ _NOT_D2 = frozenset({_ET.FC_REMOVED, _ET.CONTROL_REMOVED})  # D-2: never make it
 _POST_SEND = _OUTCOME_TYPES | {_ET.DELIVERED, _ET.SMS_FALLBACK, _ET.CLICKED}
 # members bound once: an attribute of the enum class costs more than the comparison
 _SENT = _ET.SENT
+_ATTEMPTED = _ET.ATTEMPTED
 _DELIVERED = _ET.DELIVERED
 _CLICKED = _ET.CLICKED
 _SMS_FALLBACK = _ET.SMS_FALLBACK
@@ -90,6 +103,17 @@ def _send_record(t: int, event_id: str | None, extras: Extras) -> SendRecord:
         extras[5],
         _TEXTS.get(extras[6], extras[6]),
         _TEXTS.get(extras[7], extras[7]),
+    )
+
+
+_unpack_head = HEAD.unpack_from
+_pack_head = HEAD.pack
+
+
+def _send_tail(extras: Extras) -> SendTail:
+    """The shared (code, segments, send_mode, tz_mode) of a 200 send (D-1)."""
+    return send_tail(
+        extras[0], extras[5], _TEXTS.get(extras[6], extras[6]), _TEXTS.get(extras[7], extras[7])
     )
 
 
@@ -217,9 +241,8 @@ class CampaignAccumulator:
     """
 
     __slots__ = (
-        "_click_tracking",
+        "_level_types",
         "_multi",
-        "_sent_only",
         "campaign",
         "campaign_level",
         "content_api",
@@ -254,9 +277,14 @@ class CampaignAccumulator:
         self.rejected: list[RejectedRecord] = []
         self.notes: set[str] = set()  # data-quality warnings found while reading
         self.conversions = ConversionPool()
-        self._sent_only = campaign.sent_only
-        self._click_tracking = campaign.click_tracking
         self._multi = campaign.multi_instance
+        # the types folded at campaign level for this campaign's settings
+        level = set(_CAMPAIGN_LEVEL)
+        if campaign.sent_only:
+            level |= _DELIVERY_TYPES  # CH-2: a sent-only campaign ignores receipts
+        if not campaign.click_tracking:
+            level.add(_CLICKED)  # CH-3: clicks of a campaign without click tracking
+        self._level_types = frozenset(level)
 
     @classmethod
     def empty(
@@ -322,7 +350,7 @@ class CampaignAccumulator:
         extras: Extras = _NO_EXTRAS,
         pair: bytes | None = None,
     ) -> None:
-        """Fold one already-validated event given as plain values (the hot path).
+        """Fold one already-validated event given as plain values.
 
         ``extras`` holds the values of :data:`EXTRA_FIELDS` in order (enums as their
         string values). ``pair`` may be passed when the caller computed it.
@@ -337,11 +365,30 @@ class CampaignAccumulator:
             pair = record_pair(
                 event_id, event_key(event_id, instance_id, user_id, etype._value_, t, extras)
             )
-        if (
-            etype in _CAMPAIGN_LEVEL
-            or (self._sent_only and etype in _DELIVERY_TYPES)
-            or (etype is _CLICKED and not self._click_tracking)
-        ):
+        self.fold_record(user_id, instance_id, etype, t, event_id, extras, pair)
+
+    def count_records(self, records: int, max_time: int | None) -> None:
+        """Account for ``records`` records folded with :meth:`fold_record`, the latest
+        at ``max_time`` (D-7, D-10: every accepted record counts, repeats included)."""
+        self.records += records
+        mt = self.max_time
+        if max_time is not None and (mt is None or max_time > mt):
+            self.max_time = max_time
+
+    def fold_record(
+        self,
+        user_id: str | None,
+        instance_id: str | None,
+        etype: EventType,
+        t: int,
+        event_id: str | None,
+        extras: Extras,
+        pair: bytes,
+    ) -> None:
+        """The hot path of :meth:`fold`: the caller has already counted the record (see
+        :meth:`count_records`), dropped the instance id of a one-time campaign (CH-4)
+        and computed the record's ``pair`` (:func:`record_pair`)."""
+        if etype in self._level_types:
             self._fold_campaign_level(user_id, instance_id, etype, t, extras, pair)
             return
         # a one-time campaign's message is its user: the id itself is the key
@@ -357,23 +404,23 @@ class CampaignAccumulator:
                     user_id = known.user_id
                     key = (user_id, instance_id) if self._multi else user_id
             state = messages[key] = MessageState()
-            state.pairs = pair
+            blob = EMPTY_BLOB
         else:
-            pairs = state.pairs
-            if pair in pairs and has_pair(pairs, pair):
+            blob = state.blob
+            if pair in blob and has_pair(blob, pair, HEAD_SIZE):
                 return  # D-10: a repeat of the same record counts once
-            state.pairs = pairs + pair
-        # D-2: the earliest event that makes the message Attempted
+        # the packed minimums: D-2 first event, D-1 earliest 200 send, D-12, D-5
+        d2, st, pm, rm = _unpack_head(blob)
         if etype is _SENT:
-            fd = state.first_d2
-            if fd is None or t < fd:
-                state.first_d2 = t
+            if t < d2:
+                d2 = t
             code = extras[0]
             if code is None or code == 200:  # D-1: absent code is a 200
-                current = state.send
-                if current is None or t < current[0]:
-                    state.send = _send_record(t, event_id, extras)
-                elif t == current[0]:
+                if t < st:
+                    st = t
+                    state.send_id = event_id
+                    state.send_tail = _send_tail(extras)
+                elif t == st:
                     self._fold_send(state, user_id, instance_id, t, event_id, extras)
             else:
                 _add(
@@ -381,43 +428,46 @@ class CampaignAccumulator:
                     "fails",
                     (t, "response", f"http_{code}", None, None, None, pair[8:]),
                 )
-            return
-        if etype in _NOT_D2:
+        elif etype in _NOT_D2:
             rare = state.rare_state()
             if etype is _FC_REMOVED:
                 rare.fc_min = t if rare.fc_min is None else min(rare.fc_min, t)
             else:
                 rare.ctrl_min = t if rare.ctrl_min is None else min(rare.ctrl_min, t)
-            return
-        fd = state.first_d2
-        if fd is None or t < fd:
-            state.first_d2 = t
-        if etype in _POST_SEND:
-            pm = state.post_min
-            if pm is None or t < pm:
-                state.post_min = t
-            if etype is _DELIVERED:
-                rm = state.receipt_min
-                if rm is None or t < rm:
-                    state.receipt_min = t
-            elif etype is _CLICKED:
-                clicks = state.clicks
-                if clicks is None:
-                    state.clicks = [(t, pair[8:])]
+        else:
+            if t < d2:
+                d2 = t
+            if etype in _POST_SEND:
+                if t < pm:
+                    pm = t
+                if etype is _DELIVERED:
+                    if t < rm:
+                        rm = t
+                elif etype is _CLICKED:
+                    clicks = state.clicks
+                    if clicks is None:
+                        state.clicks = [(t, pair[8:])]
+                    else:
+                        clicks.append((t, pair[8:]))
+                elif etype is _SMS_FALLBACK:
+                    rare = state.rare_state()
+                    if rare.fallback_min is None or t < rare.fallback_min:
+                        rare.fallback_min = t
                 else:
-                    clicks.append((t, pair[8:]))
-            elif etype is _SMS_FALLBACK:
-                rare = state.rare_state()
-                if rare.fallback_min is None or t < rare.fallback_min:
-                    rare.fallback_min = t
-            else:
-                _add(
-                    state.rare_state(),
-                    "outcomes",
-                    (t, etype._value_, event_id, extras[2], extras[1], pair[8:]),
-                )
-            return
-        digest = pair[8:]
+                    _add(
+                        state.rare_state(),
+                        "outcomes",
+                        (t, etype._value_, event_id, extras[2], extras[1], pair[8:]),
+                    )
+            elif etype is not _ATTEMPTED:  # attempted: D-2 only
+                self._fold_failure(state, etype, t, extras, pair[8:])
+        state.blob = _pack_head(d2, st, pm, rm) + blob[HEAD_SIZE:] + pair
+
+    @staticmethod
+    def _fold_failure(
+        state: MessageState, etype: EventType, t: int, extras: Extras, digest: bytes
+    ) -> None:
+        """D-3, E-1, E-2: a failure-to-send record."""
         if etype is _SEND_FAILED:
             _add(
                 state.rare_state(),
@@ -442,7 +492,6 @@ class CampaignAccumulator:
             reason = extras[2]
             key_ = f"skipped:{reason}" if reason else "skipped"
             _add(state.rare_state(), "fails", (t, "skipped", key_, None, None, reason, digest))
-        # attempted: D-2 only
 
     def _fold_send(
         self,
@@ -453,14 +502,14 @@ class CampaignAccumulator:
         event_id: str | None,
         extras: Extras,
     ) -> None:
+        """D-1, D-10: a 200 send at the time of the chosen one: the canonical-first wins."""
         record = _send_record(t, event_id, extras)
         current = state.send
-        if current is None or t < current[0]:
-            state.send = record
-        elif t == current[0] and record != current:  # D-10: the canonical-first of a tie
+        if current is not None and record != current:
             key = self._send_key(user_id, instance_id)
             if key(record) < key(current):
-                state.send = record
+                state.send_id = event_id
+                state.send_tail = _send_tail(extras)
 
     def _send_key(self, user_id: str | None, instance_id: str | None) -> Any:
         campaign_id = self.campaign.id
@@ -653,12 +702,6 @@ class CampaignAccumulator:
         """The report of this campaign alone, with the conversions added to it."""
         run = RunAccumulator([self], self.conversions)
         return run.reports(as_of=as_of, attribution=attribution, date_range=date_range)[0]
-
-
-def _post(state: MessageState, t: int) -> None:
-    pm = state.post_min
-    if pm is None or t < pm:
-        state.post_min = t
 
 
 def _add(state: Any, slot: str, record: tuple[Any, ...]) -> None:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from operator import itemgetter
 from pathlib import Path
 from typing import Any
@@ -47,35 +47,25 @@ _TZ_MODES = frozenset(m.value for m in TzMode)
 _SKIP_REASONS = frozenset(r.value for r in SkipReason)
 _INT_FIELDS = (0, 5, 9)  # response_code, segments, status_code within EXTRA_FIELDS
 _NO_EXTRAS: tuple[Any, ...] = (None,) * len(EXTRA_FIELDS)
-_CACHE_LIMIT = 1 << 17
+_CACHE_LIMIT = 1 << 17  # ISO text → epoch µs (logs often repeat their seconds)
+_NEVER = -(1 << 62)
+_ABSENT: dict[str, None] = {"": None}
+_fromisoformat = dt.datetime.fromisoformat
 
 
-class _TimeCache:
-    """ISO text → epoch µs for texts with an explicit offset (logs repeat their seconds)."""
-
-    __slots__ = ("cache",)
-
-    def __init__(self) -> None:
-        self.cache: dict[str, int] = {}
-
-    def us(self, text: str) -> int | None:
-        value = self.cache.get(text)
-        if value is not None:
-            return value
-        try:
-            parsed = dt.datetime.fromisoformat(text)
-        except (ValueError, TypeError):
-            return None
-        if parsed.tzinfo is None or parsed.utcoffset() is None:
-            return None  # the full path applies --naive-tz or rejects it
-        value = (parsed - _EPOCH) // _ONE_US
-        if len(self.cache) >= _CACHE_LIMIT:
-            self.cache.clear()
-        self.cache[text] = value
-        return value
+def _epoch_us(text: str) -> int | None:
+    """Epoch µs of an ISO text with an explicit offset; None sends the record to the full
+    path (which applies ``--naive-tz`` or rejects it)."""
+    try:
+        parsed = _fromisoformat(text)
+    except (ValueError, TypeError):
+        return None
+    if parsed.tzinfo is None:  # fromisoformat's zones are fixed offsets, never None
+        return None
+    return (parsed - _EPOCH) // _ONE_US
 
 
-def _extras_ok(etype: EventType, extras: list[Any]) -> bool:
+def _extras_ok(etype: EventType, extras: Sequence[Any]) -> bool:
     """Enum and integer checks the model would make (ints already parsed)."""
     if etype is EventType.SENT:
         mode, tz, seg = extras[6], extras[7], extras[5]
@@ -162,10 +152,12 @@ def _fold_csv(
 ) -> None:
     name = path.name
     campaign_id = acc.campaign.id
-    fold = acc.fold
-    times = _TimeCache()
+    fold_record = acc.fold_record
+    cache: dict[str, int] = {}
+    cache_get = cache.get
+    types_get = _TYPES.get
     with _open_text(path, name) as f:
-        reader = csv.reader(_ByteCounter(f, progress))
+        reader = csv.reader(f if progress is None else _ByteCounter(f, progress))
         try:
             header = next(reader)
         except StopIteration:
@@ -198,106 +190,148 @@ def _fold_csv(
         ids_of = itemgetter(
             *(col.get(k, pad) for k in ("event_id", "instance_id", "user_id", "campaign_id"))
         )
-        # per type: the extra positions that must be empty
-        forbidden: dict[EventType, tuple[int, ...]] = {
-            kind: tuple(
-                j
-                for j, (k, i) in enumerate(zip(EXTRA_FIELDS, extra_cols))
-                if i != pad and k not in EXTRA_KEYS[kind]
-            )
-            for kind in EventType
-        }
+        plans = {kind: _CsvPlan(kind, extra_cols, pad) for kind in EventType}
         # D-10: the record's key straight from the row (see engine.event_key)
         order = [col.get(k, pad) for k in KEY_FIELDS]
         multi = acc.campaign.multi_instance
         if not multi:
             order[1] = pad  # CH-4: a one-time campaign ignores instance ids
         key_of = itemgetter(*order)
-        int_cols = [(j, extra_cols[j]) for j in _INT_FIELDS if extra_cols[j] != pad]
         separators = len(KEY_FIELDS) - 1
-        cache = times.cache
+        records = 0
+        latest = _NEVER
         start = reader.line_num + 1
-        while True:
-            try:
-                row = next(reader)
-            except StopIteration:
-                return
-            except csv.Error as exc:
-                on_bad(
-                    InputError(reason=f"unreadable CSV row: {exc}", file=name, line=start), start
-                )
-                start = reader.line_num + 1
-                continue
-            line = start
-            start = reader.line_num + 1
-            if len(row) != width:
-                if not row or (len(row) == 1 and not row[0].strip()):
+        try:
+            while True:
+                try:
+                    row = next(reader)
+                except StopIteration:
+                    return
+                except csv.Error as exc:
+                    on_bad(
+                        InputError(reason=f"unreadable CSV row: {exc}", file=name, line=start),
+                        start,
+                    )
+                    start = reader.line_num + 1
                     continue
-                on_bad(
-                    InputError(
-                        reason=f"expected {width} cells, got {len(row)}", file=name, line=line
-                    ),
-                    line,
-                )
-                continue
-            etype = _TYPES.get(row[i_type])
-            text = row[i_time]
-            t = cache.get(text)
-            if t is None:
-                t = times.us(text)
-            if etype is None or t is None:
-                _full_path(acc, dict(zip(header, row)), line, name, naive_zone, on_bad, True)
-                continue
-            row.append("")
-            event_id, inst, user, camp = ids_of(row)
-            if not user and etype not in _TIMELINE:
-                _full_path(acc, dict(zip(header, row)), line, name, naive_zone, on_bad, True)
-                continue
-            cells = extras_of(row)
-            if any(cells):
-                extras: Any = [c or None for c in cells]  # an empty cell is an absent key
-                ok = True
-                for j in forbidden[etype]:
-                    if extras[j]:
-                        ok = False
-                for j, _i in int_cols:
-                    cell = extras[j]
-                    if cell:
-                        if cell.isdigit() and cell.isascii():
-                            extras[j] = int(cell)
-                        else:
-                            number = _int_text(cell)
-                            if number is None:
-                                ok = False
-                            else:
-                                extras[j] = number
-                extras = tuple(extras)
-                if not ok or not _extras_ok(etype, extras):
+                line = start
+                start = reader.line_num + 1
+                if len(row) != width:
+                    if not row or (len(row) == 1 and not row[0].strip()):
+                        continue
+                    on_bad(
+                        InputError(
+                            reason=f"expected {width} cells, got {len(row)}", file=name, line=line
+                        ),
+                        line,
+                    )
+                    continue
+                etype = types_get(row[i_type])
+                text = row[i_time]
+                t = cache_get(text)
+                if t is None:
+                    t = _epoch_us(text)
+                    if t is not None:
+                        if len(cache) >= _CACHE_LIMIT:
+                            cache.clear()
+                        cache[text] = t
+                if etype is None or t is None:
+                    _full_path(acc, dict(zip(header, row)), line, name, naive_zone, on_bad, True)
+                    continue
+                row.append("")
+                event_id, inst, user, camp = ids_of(row)
+                if not user and etype not in _TIMELINE:
                     _full_path(
                         acc, dict(zip(header, row[:width])), line, name, naive_zone, on_bad, True
                     )
                     continue
-                for j, i in int_cols:  # D-10: integers in their canonical text
-                    if extras[j] is not None:
-                        row[i] = str(extras[j])
-            else:
-                extras = _NO_EXTRAS
-            if camp and camp != campaign_id:
-                on_bad(_wrong_campaign(acc, camp, name, line), line)
-                continue
-            row[i_time] = str(t)
-            key = "\x1f".join(key_of(row))
-            if "\x00" in key or "\x01" in key or key.count("\x1f") != separators:
-                key = event_key(
-                    event_id or None,
-                    inst or None if multi else None,
+                cells = extras_of(row)
+                if any(cells):
+                    extras = plans[etype].extras(row, cells)
+                    if extras is None:
+                        _full_path(
+                            acc,
+                            dict(zip(header, row[:width])),
+                            line,
+                            name,
+                            naive_zone,
+                            on_bad,
+                            True,
+                        )
+                        continue
+                else:
+                    extras = _NO_EXTRAS
+                if camp and camp != campaign_id:
+                    on_bad(_wrong_campaign(acc, camp, name, line), line)
+                    continue
+                row[i_time] = str(t)
+                key = "\x1f".join(key_of(row))
+                if "\x00" in key or "\x01" in key or key.count("\x1f") != separators:
+                    key = event_key(
+                        event_id or None,
+                        inst or None if multi else None,
+                        user or None,
+                        etype._value_,
+                        t,
+                        extras,
+                    )
+                event_id = event_id or None
+                records += 1
+                if t > latest:
+                    latest = t
+                fold_record(
                     user or None,
-                    etype._value_,
+                    inst or None if multi else None,
+                    etype,
                     t,
+                    event_id,
                     extras,
+                    record_pair(event_id, key),
                 )
-            event_id = event_id or None
-            fold(user or None, inst or None, etype, t, event_id, extras, record_pair(event_id, key))
+        finally:
+            acc.count_records(records, latest if records else None)
+
+
+class _CsvPlan:
+    """How a CSV row of one event type turns its extra cells into the engine's values."""
+
+    __slots__ = ("forbidden", "ints", "kind")
+
+    def __init__(self, kind: EventType, extra_cols: list[int], pad: int) -> None:
+        self.kind = kind
+        allowed = EXTRA_KEYS[kind]
+        # the columns this type must leave empty (read in one call; the pad cell is "")
+        self.forbidden = itemgetter(
+            pad,
+            pad,
+            *(i for k, i in zip(EXTRA_FIELDS, extra_cols) if i != pad and k not in allowed),
+        )
+        # (position in EXTRA_FIELDS, column) of the integer fields this type may hold
+        self.ints = tuple(
+            (j, extra_cols[j])
+            for j in _INT_FIELDS
+            if extra_cols[j] != pad and EXTRA_FIELDS[j] in allowed
+        )
+
+    def extras(self, row: list[str], cells: tuple[str, ...]) -> tuple[Any, ...] | None:
+        """The extras of a plainly valid row (integers parsed, written back into ``row``
+        in their canonical text for the D-10 key), or None for the full path."""
+        if any(self.forbidden(row)):
+            return None
+        extras: list[Any] = list(map(_ABSENT.get, cells, cells))  # empty cell: absent key
+        for j, i in self.ints:
+            cell = extras[j]
+            if cell is not None:
+                if cell.isdigit() and cell.isascii() and (cell[0] != "0" or len(cell) == 1):
+                    extras[j] = int(cell)  # already canonical text
+                else:
+                    number = _int_text(cell)
+                    if number is None:
+                        return None
+                    extras[j] = number
+                    row[i] = str(number)
+        values = tuple(extras)
+        return values if _extras_ok(self.kind, values) else None
 
 
 _ID_KEYS = ("event_id", "campaign_id", "instance_id", "user_id")
@@ -313,68 +347,103 @@ def _fold_jsonl(
 ) -> None:
     name = path.name
     campaign_id = acc.campaign.id
-    fold = acc.fold
-    times = _TimeCache()
+    fold_record = acc.fold_record
+    multi = acc.campaign.multi_instance
+    cache: dict[str, int] = {}
+    cache_get = cache.get
+    records = 0
+    latest = _NEVER
     loads = json.loads
     allowed_by_type = {
         t: frozenset(EXTRA_KEYS[t]) | frozenset(_ID_KEYS) | {"type", "time"} for t in EventType
     }
-    with _open_text(path, name) as f:
-        for line, text in enumerate(_ByteCounter(f, progress), start=1):
-            if not text.strip():
-                continue
-            try:
-                data = loads(text)
-            except (json.JSONDecodeError, RecursionError) as exc:
-                msg = exc.msg if isinstance(exc, json.JSONDecodeError) else "nested too deeply"
-                col = f" (column {exc.colno})" if isinstance(exc, json.JSONDecodeError) else ""
-                on_bad(
-                    InputError(reason=f"expected a JSON object: {msg}{col}", file=name, line=line),
-                    line,
-                )
-                continue
-            if type(data) is not dict:
-                _full_path(acc, data, line, name, naive_zone, on_bad, False)
-                continue
-            type_text = data.get("type")
-            etype = _TYPES.get(type_text) if type(type_text) is str else None
-            time_text = data.get("time")
-            t = times.us(time_text) if type(time_text) is str else None
-            if etype is None or t is None or not allowed_by_type[etype].issuperset(data):
-                _full_path(acc, data, line, name, naive_zone, on_bad, False)
-                continue
-            user = data.get("user_id")
-            event_id = data.get("event_id")
-            inst = data.get("instance_id")
-            camp = data.get("campaign_id")
-            if (
-                (user is None and etype not in _TIMELINE)
-                or not (user is None or (type(user) is str and user))
-                or not (event_id is None or (type(event_id) is str and event_id))
-                or not (inst is None or (type(inst) is str and inst))
-                or not (camp is None or (type(camp) is str and camp))
+    try:
+        with _open_text(path, name) as f:
+            for line, text in enumerate(
+                f if progress is None else _ByteCounter(f, progress), start=1
             ):
-                _full_path(acc, data, line, name, naive_zone, on_bad, False)
-                continue
-            extras: list[Any] = [None] * 10
-            ok = True
-            if len(data) > 2:
-                for j, key in enumerate(EXTRA_FIELDS):
-                    value = data.get(key)
-                    if value is None:
-                        continue
-                    if j in _INT_FIELDS:
-                        if type(value) is not int:
+                if not text.strip():
+                    continue
+                try:
+                    data = loads(text)
+                except (json.JSONDecodeError, RecursionError) as exc:
+                    msg = exc.msg if isinstance(exc, json.JSONDecodeError) else "nested too deeply"
+                    col = f" (column {exc.colno})" if isinstance(exc, json.JSONDecodeError) else ""
+                    on_bad(
+                        InputError(
+                            reason=f"expected a JSON object: {msg}{col}", file=name, line=line
+                        ),
+                        line,
+                    )
+                    continue
+                if type(data) is not dict:
+                    _full_path(acc, data, line, name, naive_zone, on_bad, False)
+                    continue
+                type_text = data.get("type")
+                etype = _TYPES.get(type_text) if type(type_text) is str else None
+                time_text = data.get("time")
+                t = None
+                if type(time_text) is str:
+                    t = cache_get(time_text)
+                    if t is None:
+                        t = _epoch_us(time_text)
+                        if t is not None:
+                            if len(cache) >= _CACHE_LIMIT:
+                                cache.clear()
+                            cache[time_text] = t
+                if etype is None or t is None or not allowed_by_type[etype].issuperset(data):
+                    _full_path(acc, data, line, name, naive_zone, on_bad, False)
+                    continue
+                user = data.get("user_id")
+                event_id = data.get("event_id")
+                inst = data.get("instance_id")
+                camp = data.get("campaign_id")
+                if (
+                    (user is None and etype not in _TIMELINE)
+                    or not (user is None or (type(user) is str and user))
+                    or not (event_id is None or (type(event_id) is str and event_id))
+                    or not (inst is None or (type(inst) is str and inst))
+                    or not (camp is None or (type(camp) is str and camp))
+                ):
+                    _full_path(acc, data, line, name, naive_zone, on_bad, False)
+                    continue
+                extras: list[Any] = [None] * 10
+                ok = True
+                if len(data) > 2:
+                    for j, key in enumerate(EXTRA_FIELDS):
+                        value = data.get(key)
+                        if value is None:
+                            continue
+                        if j in _INT_FIELDS:
+                            if type(value) is not int:
+                                ok = False
+                                break
+                        elif type(value) is not str:
                             ok = False
                             break
-                    elif type(value) is not str:
-                        ok = False
-                        break
-                    extras[j] = value
-            if not ok or not _extras_ok(etype, extras):
-                _full_path(acc, data, line, name, naive_zone, on_bad, False)
-                continue
-            if camp is not None and camp != campaign_id:
-                on_bad(_wrong_campaign(acc, camp, name, line), line)
-                continue
-            fold(user, inst, etype, t, event_id, tuple(extras))
+                        extras[j] = value
+                if not ok or not _extras_ok(etype, extras):
+                    _full_path(acc, data, line, name, naive_zone, on_bad, False)
+                    continue
+                if camp is not None and camp != campaign_id:
+                    on_bad(_wrong_campaign(acc, camp, name, line), line)
+                    continue
+                values = tuple(extras)
+                if not multi:
+                    inst = None  # CH-4: a one-time campaign ignores instance ids
+                records += 1
+                if t > latest:
+                    latest = t
+                fold_record(
+                    user,
+                    inst,
+                    etype,
+                    t,
+                    event_id,
+                    values,
+                    record_pair(
+                        event_id, event_key(event_id, inst, user, etype._value_, t, values)
+                    ),
+                )
+    finally:
+        acc.count_records(records, latest if records else None)
