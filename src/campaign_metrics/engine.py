@@ -19,6 +19,7 @@ import enum
 import hashlib
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
+from functools import partial
 from operator import attrgetter
 from typing import TYPE_CHECKING, Any, Union
 
@@ -59,7 +60,9 @@ __all__ = [
     "RunAccumulator",
 ]
 
-_blake2b = hashlib.blake2b
+#: The stable 8-byte hash of the D-10 pairs (BLAKE2s: the fastest of hashlib's on short
+#: texts); ``HASH8(data).digest()``.
+HASH8 = partial(hashlib.blake2s, digest_size=8)
 
 _ET = EventType
 _TIMELINE_TYPES = frozenset(
@@ -124,10 +127,10 @@ def record_pair(event_id: str | None, key: str) -> bytes:
     (see :func:`event_key`); the identity part is zero for a record without
     ``event_id`` (its content is its identity).
     """
-    content = _blake2b(key.encode(), digest_size=8).digest()
+    content = HASH8(key.encode()).digest()
     if event_id is None:
         return NO_ID + content
-    return _blake2b(event_id.encode(), digest_size=8).digest() + content
+    return HASH8(event_id.encode()).digest() + content
 
 
 #: The fields of a message event's key, in order (the campaign id is implied).
