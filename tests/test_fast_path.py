@@ -227,3 +227,35 @@ def test_csv_batches_keep_the_line_numbers_of_bad_records(tmp_path: Path) -> Non
             _csvfold.BATCH_CHARS = saved
         assert [(r.line, r.field) for r in acc.rejected] == [(4, "time"), (6, "user_id")]
         assert acc.records == 2
+
+
+@given(
+    st.lists(
+        st.one_of(
+            batch_records().map(json.dumps),
+            st.sampled_from(["", "   ", "not json", "[1, 2]", "7", '{"type": "sent"}, {}']),
+        ),
+        max_size=30,
+    ),
+    st.sampled_from([1, 60, 1 << 20]),
+)
+@settings(max_examples=100, suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_jsonl_batches_equal_the_object_path(
+    tmp_path: Path, lines: list[str], batch_chars: int
+) -> None:
+    """D-10: folding events.jsonl in batches of any size — with blank lines, lines that are
+    not JSON or not one object — folds the object path's state and rejects the same lines
+    with the same reasons."""
+    from campaign_metrics.io import _jsonlfold
+
+    path = tmp_path / "events.jsonl"
+    path.write_text("".join(line + "\n" for line in lines), encoding="utf-8")
+    saved = _jsonlfold.BATCH_CHARS
+    _jsonlfold.BATCH_CHARS = batch_chars
+    try:
+        fast = _fast_path(path, None)
+    finally:
+        _jsonlfold.BATCH_CHARS = saved
+    slow = _object_path(path, None)
+    assert [r.to_dict() for r in fast.rejected] == [r.to_dict() for r in slow.rejected]
+    assert fast == slow

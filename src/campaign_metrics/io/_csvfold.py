@@ -1,152 +1,41 @@
 """The hot path of ``events.csv``: batches of lines folded column by column.
 
-A batch of lines is parsed by :mod:`csv` at once, transposed into columns, and its
-times, keys and D-10 pairs are computed with ``map`` over whole columns, so the
-interpreter runs a few steps per record instead of a few dozen. A record the batch
-cannot take as it is (an unknown type, a bad time, a missing user, a bad extra field,
-another campaign's id, a control character) goes through :meth:`CsvFolder.fold_row`, the
+A batch of whole lines is parsed by :mod:`csv` at once and transposed into columns for
+:class:`~campaign_metrics.io._columns.ColumnFolder`. A record the columns cannot take
+as it is (an unknown type, a bad time, a missing user, a bad extra field, another
+campaign's id, a control character) goes through :meth:`CsvFolder.fold_row`, the
 record-at-a-time path, which sends anything not plainly valid to the full path
 (:func:`~campaign_metrics.io._events.event_from_mapping`): every path accepts and
 rejects exactly the same records with the same located reasons, and folds the same
-values (property tests hold them equal).
+values (property tests hold them equal). A quoted cell that holds a line break makes
+the rest of the file go record at a time, with its true line numbers.
 """
 
 from __future__ import annotations
 
 import csv
 import datetime as dt
-from collections import deque
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from itertools import compress, repeat
-from operator import add, attrgetter, floordiv, itemgetter, methodcaller, sub
+from collections.abc import Callable, Iterable, Iterator
+from operator import itemgetter
 from pathlib import Path
-from typing import Any
 
-from .._state import NO_ID
-from ..engine import HASH8 as _hash8
 from ..engine import KEY_FIELDS, CampaignAccumulator, event_key, record_pair
 from ..errors import InputError
-from ..model import (
-    EXTRA_FIELDS,
-    EXTRA_KEYS,
-    EventType,
-    PersonalizationCategory,
-    SendMode,
-    SkipReason,
-    TzMode,
-)
+from ..model import EXTRA_FIELDS
+from ._columns import INT_FIELDS, NO_EXTRAS, SEP, TIMELINE, TYPES, ColumnFolder, epoch_us
 from ._events import EVENT_COLUMNS, event_from_mapping
 from .readers import ProgressFn, _open_text
 
-__all__ = ["CsvFolder", "epoch_us", "extras_ok", "fold_csv", "int_text"]
+__all__ = ["CsvFolder", "fold_csv"]
 
 BadFn = Callable[[InputError, int], None]
 
 #: Characters read per batch (about 10 000 lines of a typical log).
 BATCH_CHARS = 1 << 20
-
-_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
-_ONE_US = dt.timedelta(microseconds=1)
-_TYPES = {t.value: t for t in EventType}
-_TIMELINE = frozenset(t for t in EventType if t.is_timeline)
-_CATEGORIES = frozenset(c.value for c in PersonalizationCategory)
-_SEND_MODES = frozenset(m.value for m in SendMode)
-_TZ_MODES = frozenset(m.value for m in TzMode)
-_SKIP_REASONS = frozenset(r.value for r in SkipReason)
-_INT_FIELDS = (0, 5, 9)  # response_code, segments, status_code within EXTRA_FIELDS
-_NO_EXTRAS: tuple[Any, ...] = (None,) * len(EXTRA_FIELDS)
-_ABSENT: dict[str, None] = {"": None}  # an empty cell is an absent key
-_SEP = "\x1f"
-_NEVER = -(1 << 62)
-_EXTRAS_CACHE_LIMIT = 1 << 16
 _PENDING_LIMIT = 1 << 24  # characters held while a quoted cell goes on
-_fromisoformat = dt.datetime.fromisoformat
-_tzinfo = attrgetter("tzinfo")
-_digest = methodcaller("digest")
-_encode = str.encode
 
 
-def epoch_us(text: str) -> int | None:
-    """Epoch µs of an ISO text with an explicit offset; None sends the record to the full
-    path (which applies ``--naive-tz`` or rejects it)."""
-    try:
-        parsed = _fromisoformat(text)
-    except (ValueError, TypeError):
-        return None
-    if parsed.tzinfo is None:  # fromisoformat's zones are fixed offsets, never None
-        return None
-    return (parsed - _EPOCH) // _ONE_US
-
-
-def extras_ok(etype: EventType, extras: Sequence[Any]) -> bool:
-    """The enum and integer checks the model makes (integers already parsed)."""
-    if etype is EventType.SENT:
-        mode, tz, seg = extras[6], extras[7], extras[5]
-        if mode is not None and mode not in _SEND_MODES:
-            return False
-        if tz is not None and tz not in _TZ_MODES:
-            return False
-        if seg is not None and seg < 0:
-            return False
-    elif etype is EventType.PERSONALIZATION_FAILED:
-        cat = extras[3]
-        if cat is not None and cat not in _CATEGORIES:
-            return False
-    elif etype is EventType.SKIPPED:
-        reason = extras[2]
-        if reason is not None and reason not in _SKIP_REASONS:
-            return False
-    elif etype is EventType.CONTENT_API_ERROR:
-        code = extras[9]
-        if code is not None and 200 <= code <= 299:
-            return False
-    return True
-
-
-def int_text(text: str) -> int | None:
-    """An integer written as text (surrounding blanks and a minus sign allowed)."""
-    stripped = text.strip()
-    body = stripped[1:] if stripped.startswith("-") else stripped
-    if body.isdigit() and body.isascii():
-        return int(stripped)
-    return None
-
-
-class _CsvPlan:
-    """How the extra cells of one event type become the engine's values."""
-
-    __slots__ = ("forbidden", "ints", "kind")
-
-    def __init__(self, kind: EventType) -> None:
-        self.kind = kind
-        allowed = EXTRA_KEYS[kind]
-        # the extra fields this type must leave empty (at least six for every type)
-        self.forbidden = itemgetter(*(j for j, k in enumerate(EXTRA_FIELDS) if k not in allowed))
-        self.ints = tuple(j for j in _INT_FIELDS if EXTRA_FIELDS[j] in allowed)
-
-    def extras(self, cells: tuple[str, ...]) -> tuple[tuple[Any, ...], bool] | None:
-        """(the values, whether every integer cell was already in its canonical text) of
-        plainly valid cells, or None for the full path."""
-        if any(self.forbidden(cells)):
-            return None
-        values: list[Any] = list(map(_ABSENT.get, cells, cells))
-        canonical = True
-        for j in self.ints:
-            cell = values[j]
-            if cell is not None:
-                if cell.isdigit() and cell.isascii() and (cell[0] != "0" or len(cell) == 1):
-                    values[j] = int(cell)
-                else:
-                    number = int_text(cell)
-                    if number is None:
-                        return None
-                    values[j] = number
-                    canonical = False
-        out = tuple(values)
-        return (out, canonical) if extras_ok(self.kind, out) else None
-
-
-class CsvFolder:
+class CsvFolder(ColumnFolder):
     """Folds the records of one ``events.csv`` (after its header) into an accumulator."""
 
     def __init__(
@@ -157,15 +46,11 @@ class CsvFolder:
         naive_zone: dt.tzinfo | None,
         on_bad: BadFn,
     ) -> None:
-        self.acc = acc
+        super().__init__(acc)
         self.header = header
         self.name = name
         self.naive_zone = naive_zone
         self.on_bad = on_bad
-        self.campaign_id = acc.campaign.id
-        self.multi = acc.campaign.multi_instance
-        self.records = 0  # records folded here (the full path counts its own)
-        self.latest = _NEVER
         width = self.width = len(header)
         col = {h: i for i, h in enumerate(header)}
         self.col = col
@@ -176,13 +61,10 @@ class CsvFolder:
         self.ids_of = itemgetter(
             *(col.get(k, pad) for k in ("event_id", "instance_id", "user_id", "campaign_id"))
         )
-        self.plans = {kind: _CsvPlan(kind) for kind in EventType}
-        self.extras_cache: dict[tuple[EventType | None, tuple[str, ...]], Any] = {}
         # D-10: the record's key straight from the row (see engine.event_key)
         order = [col.get(k, pad) for k in KEY_FIELDS]
         if not self.multi:
             order[1] = pad  # CH-4: a one-time campaign ignores instance ids
-        self.key_order = order
         self.key_of = itemgetter(*order)
 
     # ------------------------------------------------------------------ one record
@@ -223,14 +105,14 @@ class CsvFolder:
                 line,
             )
             return
-        etype = _TYPES.get(row[self.i_type])
+        etype = TYPES.get(row[self.i_type])
         t = epoch_us(row[self.i_time])
         if etype is None or t is None:
             self.full_path(row, line)
             return
         padded = [*row, ""]
         event_id, inst, user, camp = self.ids_of(padded)
-        if not user and etype not in _TIMELINE:
+        if not user and etype not in TIMELINE:
             self.full_path(row, line)
             return
         cells = self.extras_of(padded)
@@ -241,17 +123,17 @@ class CsvFolder:
                 return
             extras, canonical = checked
             if not canonical:  # D-10: integers in their canonical text
-                for j in _INT_FIELDS:
+                for j in INT_FIELDS:
                     if extras[j] is not None:
                         padded[self.extra_cols[j]] = str(extras[j])
         else:
-            extras = _NO_EXTRAS
+            extras = NO_EXTRAS
         if camp and camp != self.campaign_id:
             self.on_bad(self.wrong_campaign(camp, line), line)
             return
         padded[self.i_time] = str(t)
-        key = _SEP.join(self.key_of(padded))
-        if "\x00" in key or "\x01" in key or key.count(_SEP) != len(KEY_FIELDS) - 1:
+        key = SEP.join(self.key_of(padded))
+        if "\x00" in key or "\x01" in key or key.count(SEP) != len(KEY_FIELDS) - 1:
             key = event_key(
                 event_id or None,
                 inst or None if self.multi else None,
@@ -301,107 +183,16 @@ class CsvFolder:
         """Fold a batch of whole lines parsed one row per line (``first_line`` is the file
         line of the first)."""
         text = "".join(lines)
-        if "\x00" in text or "\x01" in text or _SEP in text or set(map(len, rows)) != {self.width}:
+        if "\x00" in text or "\x01" in text or SEP in text or set(map(len, rows)) != {self.width}:
             for i, row in enumerate(rows):  # rare: blank lines, bad widths, separators
                 self.fold_row(row, first_line + i)
             return
-        self._fold_columns(rows, first_line)
+        cols = dict(zip(self.header, zip(*rows)))
 
-    def _fold_columns(self, rows: list[list[str]], first_line: int) -> None:
-        """Fold whole rows of the header's width, column by column."""
-        n = len(rows)
-        cols: list[Sequence[str]] = list(zip(*rows))
-        blank: Sequence[str] = ("",) * n
-        col = self.col
-
-        def column(name: str) -> Sequence[str]:
-            i = col.get(name)
-            return blank if i is None else cols[i]
-
-        types = list(map(_TYPES.get, cols[self.i_type]))
-        slow: set[int] = set()  # records the columns cannot take as they are
-        try:
-            parsed = list(map(_fromisoformat, cols[self.i_time]))
-            if None in map(_tzinfo, parsed):
-                raise ValueError("a time without an offset")
-            times = list(map(floordiv, map(sub, parsed, repeat(_EPOCH)), repeat(_ONE_US)))
-        except (ValueError, TypeError):
-            found = list(map(epoch_us, cols[self.i_time]))
-            slow.update(i for i, t in enumerate(found) if t is None)
-            times = [0 if t is None else t for t in found]
-        users, events, instances, camps = (
-            column("user_id"),
-            column("event_id"),
-            column("instance_id"),
-            column("campaign_id"),
-        )
-        if None in types:
-            slow.update(i for i, kind in enumerate(types) if kind is None)
-        if "" in users:
-            slow.update(
-                i
-                for i, (u, kind) in enumerate(zip(users, types))
-                if not u and kind not in _TIMELINE
-            )
-        if not set(camps) <= {"", self.campaign_id}:
-            slow.update(i for i, c in enumerate(camps) if c and c != self.campaign_id)
-        # the extra cells of a type → their values: logs repeat a few combinations, so
-        # a dictionary answers for all the rows at once and the plan runs on new ones only
-        lookups = list(zip(types, zip(*(column(k) for k in EXTRA_FIELDS))))
-        known = self.extras_cache
-        extras: list[Any] = list(map(known.get, lookups))
-        if None in extras:
-            if len(known) > _EXTRAS_CACHE_LIMIT:
-                known.clear()
-            for i in [i for i, found in enumerate(extras) if found is None]:
-                kind, cells = lookups[i]
-                if kind is None:
-                    extras[i] = False
-                    continue
-                checked = self.plans[kind].extras(cells) if any(cells) else (_NO_EXTRAS, True)
-                # invalid cells, or integers to write in their canonical text: one at a time
-                extras[i] = known[lookups[i]] = (
-                    False if checked is None or not checked[1] else checked[0]
-                )
-        if False in extras:
-            slow.update(i for i, found in enumerate(extras) if found is False)
-        # D-10: each record's key and (identity, content) pair, column by column
-        key_columns: list[Iterable[str]] = []
-        for name, i in zip(KEY_FIELDS, self.key_order):
-            if name == "time":
-                key_columns.append(map(str, times))
-            else:
-                key_columns.append(blank if i == self.width else cols[i])
-        keys = map(_SEP.join, zip(*key_columns))
-        contents = map(_digest, map(_hash8, map(_encode, keys)))
-        if "" in events:
-            identities: Iterable[bytes] = [
-                _hash8(e.encode()).digest() if e else NO_ID for e in events
-            ]
-        else:
-            identities = map(_digest, map(_hash8, map(_encode, events)))
-        pairs = list(map(add, identities, contents))
-        columns: list[Iterable[Any]] = [
-            map(_ABSENT.get, users, users),
-            map(_ABSENT.get, instances, instances) if self.multi else repeat(None, n),
-            types,
-            times,
-            map(_ABSENT.get, events, events),
-            extras,
-            pairs,
-        ]
-        if slow:
-            keep = [i not in slow for i in range(n)]
-            columns = [compress(c, keep) for c in columns]
-            kept_times = list(compress(times, keep))
-        else:
-            kept_times = times
-        deque(map(self.acc.fold_record, *columns), maxlen=0)
-        if kept_times:
-            self.records += len(kept_times)
-            self.latest = max(self.latest, max(kept_times))
-        for i in sorted(slow):  # record at a time, in line order
+        def one(i: int) -> None:
             self.fold_row(rows[i], first_line + i)
+
+        self.fold_columns(cols, len(rows), set(), one)
 
 
 def fold_csv(
