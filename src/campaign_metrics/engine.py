@@ -28,6 +28,7 @@ from ._state import (
     HEAD,
     HEAD_SIZE,
     NO_ID,
+    NONE,
     PAIR,
     MessageState,
     SendRecord,
@@ -408,12 +409,13 @@ class CampaignAccumulator:
                     key = (user_id, instance_id) if self._multi else user_id
             state = messages[key] = MessageState()
             blob = EMPTY_BLOB
+            d2 = st = pm = rm = NONE
         else:
             blob = state.blob
             if pair in blob and has_pair(blob, pair, HEAD_SIZE):
                 return  # D-10: a repeat of the same record counts once
-        # the packed minimums: D-2 first event, D-1 earliest 200 send, D-12, D-5
-        d2, st, pm, rm = _unpack_head(blob)
+            # the packed minimums: D-2 first event, D-1 earliest 200 send, D-12, D-5
+            d2, st, pm, rm = _unpack_head(blob)
         if etype is _SENT:
             if t < d2:
                 d2 = t
