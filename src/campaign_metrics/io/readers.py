@@ -16,11 +16,19 @@ import os
 import sys
 from collections.abc import Callable, Iterator
 from decimal import Decimal
+from operator import itemgetter
 from pathlib import Path
 from typing import IO, Any, TypeVar, Union
 
 from ..errors import ConfigurationError, InputError
-from ..model import Campaign, ConversionEvent, MessageEvent, Recipient
+from ..model import (
+    Campaign,
+    ConversionEvent,
+    Group,
+    MessageEvent,
+    Recipient,
+    _checked_recipient,
+)
 from ._conversions import conversion_from_mapping
 from ._events import EVENT_COLUMNS, event_from_mapping
 
@@ -142,9 +150,15 @@ def _iter_csv(
     required: tuple[str, ...],
     build: Callable[[dict[str, str]], T],
     progress: ProgressFn | None,
+    row_builder: Callable[[list[str]], Callable[[list[str]], T]] | None = None,
 ) -> Iterator[tuple[int, T | InputError]]:
+    """Rows of a CSV file built by ``build`` (a row as a column → cell dict).
+
+    ``row_builder``, given the checked header, may return a builder of the row's cell
+    list instead (no dict per row); it must build or raise exactly what ``build`` would.
+    """
     with _open_text(path, name) as f:
-        reader = csv.reader(_ByteCounter(f, progress))
+        reader = csv.reader(f if progress is None else _ByteCounter(f, progress))
         try:
             header = next(reader)
         except StopIteration:
@@ -169,6 +183,11 @@ def _iter_csv(
                 reason=f"missing column '{missing[0]}'", file=name, line=1, field=missing[0]
             )
         width = len(header)
+        build_row = (
+            row_builder(header)
+            if row_builder is not None
+            else lambda row: build(dict(zip(header, row)))
+        )
         start = reader.line_num + 1
         while True:
             try:
@@ -192,7 +211,7 @@ def _iter_csv(
                 )
                 continue
             try:
-                yield line_no, build(dict(zip(header, row)))
+                yield line_no, build_row(row)
             except InputError as exc:
                 yield line_no, exc.located(name, line_no)
 
@@ -244,6 +263,7 @@ def iter_conversions(
 
 
 def _recipient(row: dict[str, str]) -> Recipient:
+    """The full path: one recipients.csv row (column → cell) to a validated Recipient."""
     user = row.get("user_id", "").strip()
     if not user:
         raise InputError(field="user_id", expected="a user id", got=row.get("user_id") or None)
@@ -257,9 +277,53 @@ def _recipient(row: dict[str, str]) -> Recipient:
     return Recipient(user_id=user, group=group, **values)
 
 
+_GROUPS: dict[str, Group] = {g.value: g for g in Group}
+
+
+def _recipient_builder(header: list[str]) -> Callable[[list[str]], Recipient]:
+    """The fast path of recipients.csv: a builder of a row's cell list.
+
+    A row whose user id is non-empty and whose group is empty or known is plainly valid
+    (the only checks :func:`_recipient` makes on text cells), so its
+    :class:`~campaign_metrics.Recipient` is built without re-running the validation;
+    any other row goes through :func:`_recipient`, which raises the located error.
+    Repeated texts (locale, variation, time zone) are shared: one string object each.
+    """
+    index = {h: i for i, h in enumerate(header)}  # a repeated column: the last cell wins
+    if any(c not in index for c in RECIPIENT_COLUMNS):
+        return lambda row: _recipient(dict(zip(header, row)))
+    cells = itemgetter(*(index[c] for c in RECIPIENT_COLUMNS))
+    groups = _GROUPS
+    intern = sys.intern
+
+    def build(row: list[str]) -> Recipient:
+        user, mobile, locale, variation, zone, group_text = cells(row)
+        user = user.strip()
+        group_text = group_text.strip()
+        group = groups.get(group_text) if group_text else None
+        if not user or (group is None and group_text):
+            return _recipient(dict(zip(header, row)))  # raises the row's error
+        mobile = mobile.strip()
+        locale = locale.strip()
+        variation = variation.strip()
+        zone = zone.strip()
+        return _checked_recipient(
+            user,
+            mobile or None,
+            intern(locale) if locale else None,
+            intern(variation) if variation else None,
+            intern(zone) if zone else None,
+            group,
+        )
+
+    return build
+
+
 def iter_recipients(
     path: PathLike, *, name: str | None = None
 ) -> Iterator[tuple[int, Recipient | InputError]]:
     """Stream the rows of recipients.csv."""
     p = Path(path)
-    return _iter_csv(p, name or p.name, RECIPIENT_COLUMNS, ("user_id",), _recipient, None)
+    return _iter_csv(
+        p, name or p.name, RECIPIENT_COLUMNS, ("user_id",), _recipient, None, _recipient_builder
+    )
