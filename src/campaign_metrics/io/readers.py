@@ -12,29 +12,38 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import json
+import json.scanner
 import os
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Container, Iterator
 from decimal import Decimal
 from operator import itemgetter
 from pathlib import Path
 from typing import IO, Any, TypeVar, Union
 
+import attrs
+
+from ..canonical import conversion_text, json_key, plain_decimal
+from ..engine import ConversionPool
 from ..errors import ConfigurationError, InputError
 from ..model import (
     Campaign,
     ConversionEvent,
+    FrozenMapping,
     Group,
     MessageEvent,
     Recipient,
     _checked_recipient,
 )
-from ._conversions import conversion_from_mapping
+from ..timezones import to_us
+from ._conversions import CONVERSION_KEYS, conversion_from_mapping
 from ._events import EVENT_COLUMNS, event_from_mapping
 
 __all__ = [
     "RECIPIENT_COLUMNS",
+    "ConversionsRead",
     "ProgressFn",
+    "fold_conversions",
     "iter_conversions",
     "iter_events",
     "iter_recipients",
@@ -106,6 +115,36 @@ class _ByteCounter:
         progress(self.read, self.lines)
 
 
+def _jsonl_record(
+    line: str,
+    line_no: int,
+    name: str,
+    build: Callable[[Any], T],
+    parse_float: Callable[[str], Any] | None,
+) -> T | InputError:
+    """One non-blank line of a JSON Lines file: its record, or its located error."""
+    try:
+        data = json.loads(line, parse_float=parse_float)
+    except json.JSONDecodeError as exc:
+        return InputError(
+            reason=f"expected a JSON object: {exc.msg} (column {exc.colno})",
+            file=name,
+            line=line_no,
+        )
+    except RecursionError:
+        return InputError(
+            reason="expected a JSON object: nested too deeply", file=name, line=line_no
+        )
+    return _built(data, line_no, name, build)
+
+
+def _built(data: Any, line_no: int, name: str, build: Callable[[Any], T]) -> T | InputError:
+    try:
+        return build(data)
+    except InputError as exc:
+        return exc.located(name, line_no)
+
+
 def _iter_jsonl(
     path: Path,
     name: str,
@@ -117,30 +156,7 @@ def _iter_jsonl(
         for line_no, line in enumerate(_ByteCounter(f, progress), start=1):
             if not line.strip():
                 continue  # a blank line holds no record
-            try:
-                data = json.loads(line, parse_float=parse_float)
-            except json.JSONDecodeError as exc:
-                yield (
-                    line_no,
-                    InputError(
-                        reason=f"expected a JSON object: {exc.msg} (column {exc.colno})",
-                        file=name,
-                        line=line_no,
-                    ),
-                )
-                continue
-            except RecursionError:
-                yield (
-                    line_no,
-                    InputError(
-                        reason="expected a JSON object: nested too deeply", file=name, line=line_no
-                    ),
-                )
-                continue
-            try:
-                yield line_no, build(data)
-            except InputError as exc:
-                yield line_no, exc.located(name, line_no)
+            yield line_no, _jsonl_record(line, line_no, name, build, parse_float)
 
 
 def _iter_csv(
@@ -260,6 +276,192 @@ def iter_conversions(
         Decimal,
         progress,
     )
+
+
+_CONVERSION_KEYS = frozenset(CONVERSION_KEYS)
+_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
+_ONE_US = dt.timedelta(microseconds=1)
+_SHARED_LIMIT = 1 << 16
+_JSON_SPACE = " \t\n\r"
+_make_scanner: Any = json.scanner.make_scanner
+#: Property values whose equality is identity of type and value (``True == 1``, so no
+#: bool): a tuple of the items then stands for exactly one properties object.
+_SHAREABLE = frozenset({str, int, type(None)})
+
+
+@attrs.define
+class ConversionsRead:
+    """What :func:`fold_conversions` did besides folding: the conversions of users
+    outside ``keep`` (counted, not kept) and the latest of their times (epoch µs)."""
+
+    dropped: int = 0
+    dropped_latest: int | None = None
+
+
+def fold_conversions(
+    pool: ConversionPool,
+    path: PathLike,
+    *,
+    keep: Container[str],
+    on_bad: Callable[[InputError, int], None],
+    name: str | None = None,
+    naive_zone: dt.tzinfo | None = None,
+) -> ConversionsRead:
+    """Fold a conversions.jsonl file into ``pool``: the hot path of :func:`iter_conversions`.
+
+    Conversions of users in ``keep`` are folded (A-6), the others only counted. A
+    plainly valid line (a JSON object of the known keys, texts non-empty, an explicit
+    UTC offset, a JSON-number revenue, flat properties of texts, integers and nulls)
+    is folded from its plain values without a :class:`ConversionEvent`; every other
+    line goes through the full path (:func:`conversion_from_mapping`), which builds the
+    conversion or gives ``on_bad`` the located error. Both paths fold the same values
+    (a property test holds them equal). Repeated names, revenues and properties are
+    kept as one shared object each.
+    """
+    p = Path(path)
+    display = name or p.name
+    out = ConversionsRead()
+    decimals: dict[str, Decimal] = {}
+    plains: dict[Decimal, str] = {}  # equal decimals have one plain text
+    names: dict[str, tuple[str, str]] = {}  # a name → (its shared text, its JSON)
+    shared: dict[tuple[tuple[str, Any], ...], tuple[FrozenMapping, str]] = {}
+
+    def parse_decimal(text: str) -> Decimal:
+        value = decimals.get(text)
+        if value is None:
+            if len(decimals) >= _SHARED_LIMIT:
+                decimals.clear()
+            value = decimals[text] = Decimal(text)
+        return value
+
+    def build(data: Any) -> ConversionEvent:
+        return conversion_from_mapping(data, naive_zone=naive_zone)
+
+    def full(data: Any, line_no: int) -> None:
+        settle(_built(data, line_no, display, build), line_no)
+
+    def settle(item: ConversionEvent | InputError, line_no: int) -> None:
+        if isinstance(item, InputError):
+            on_bad(item, line_no)
+        elif item.user_id in keep:
+            pool.add(item)
+        else:
+            drop(to_us(item.time))
+
+    def drop(t: int) -> None:
+        out.dropped += 1  # A-6: a user no campaign reached cannot convert
+        if out.dropped_latest is None or t > out.dropped_latest:
+            out.dropped_latest = t
+
+    # the decoder's C scanner, called as ``JSONDecoder.decode`` calls it
+    scan = _make_scanner(json.JSONDecoder(parse_float=parse_decimal))
+    fromisoformat = dt.datetime.fromisoformat
+    keys_ok = _CONVERSION_KEYS.issuperset
+    shareable = _SHAREABLE
+    fold = pool.fold_keyed
+    with _open_text(p, display) as f:
+        for line_no, line in enumerate(f, start=1):
+            if line[:1] != "{":
+                if line.strip():  # a blank line holds no record
+                    settle(_jsonl_record(line, line_no, display, build, Decimal), line_no)
+                continue
+            try:
+                data, end = scan(line, 0)
+            except (StopIteration, ValueError, RecursionError):
+                data, end = None, -1
+            # one object, then only JSON whitespace; else the full path parses the line
+            # (``json.loads``) and says what is wrong
+            if end < 0 or (
+                (end != len(line) - 1 or line[end] != "\n") and line[end:].strip(_JSON_SPACE)
+            ):
+                settle(_jsonl_record(line, line_no, display, build, Decimal), line_no)
+                continue
+            if type(data) is not dict or not keys_ok(data):
+                full(data, line_no)
+                continue
+            get = data.get
+            user = get("user_id")
+            conv_name = get("name")
+            time_text = get("time")
+            event_id = get("event_id")
+            if (
+                type(user) is not str
+                or not user
+                or type(conv_name) is not str
+                or not conv_name
+                or type(time_text) is not str
+                or (event_id is not None and (type(event_id) is not str or not event_id))
+            ):
+                full(data, line_no)
+                continue
+            try:
+                instant = fromisoformat(time_text)
+            except ValueError:
+                full(data, line_no)
+                continue
+            # aware (a fixed offset: ``fromisoformat`` makes no other tzinfo), and far
+            # enough from the calendar's ends for the full path's UTC conversion
+            if instant.tzinfo is None or not 1 < instant.year < 9999:
+                full(data, line_no)
+                continue
+            revenue = get("revenue")
+            if revenue is not None:
+                kind = type(revenue)
+                if kind is int:
+                    revenue = Decimal(revenue)
+                elif kind is not Decimal or not revenue.is_finite():
+                    full(data, line_no)
+                    continue
+            properties = get("properties")
+            props: FrozenMapping | None = None
+            props_text = None
+            if properties:
+                if type(properties) is not dict:
+                    full(data, line_no)
+                    continue
+                for value in properties.values():
+                    if type(value) not in shareable:
+                        full(data, line_no)
+                        break
+                else:
+                    items = tuple(properties.items())
+                    hit = shared.get(items)
+                    if hit is None:
+                        if len(shared) >= _SHARED_LIMIT:
+                            shared.clear()
+                        frozen = FrozenMapping(properties)
+                        hit = shared[items] = (frozen, json_key(frozen))
+                    props, props_text = hit
+                if props is None:
+                    continue
+            elif properties is not None and type(properties) is not dict:
+                full(data, line_no)  # a falsy non-object: the full path rejects it
+                continue
+            t = (instant - _EPOCH) // _ONE_US
+            if user not in keep:
+                drop(t)
+                continue
+            named = names.get(conv_name)
+            if named is None:
+                named = names[conv_name] = (conv_name, json_key(conv_name))
+            if revenue is None:
+                revenue_text = None
+            else:
+                revenue_text = plains.get(revenue)
+                if revenue_text is None:
+                    if len(plains) >= _SHARED_LIMIT:
+                        plains.clear()
+                    revenue_text = plains[revenue] = plain_decimal(revenue)
+            fold(
+                user,
+                named[0],
+                t,
+                revenue,
+                props,
+                event_id,
+                conversion_text(user, named[1], t, event_id, revenue_text, props_text),
+            )
+    return out
 
 
 def _recipient(row: dict[str, str]) -> Recipient:
