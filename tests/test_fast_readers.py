@@ -116,8 +116,8 @@ def test_recipients_share_their_repeated_texts(tmp_path: Path) -> None:
     """A million recipients hold one string object per locale, variation and zone."""
     header = list(RECIPIENT_COLUMNS)
     rows = [[f"u{i}", "", "en-US", "A", "America/Chicago", "control"] for i in range(3)]
-    recs = [r for _, r in iter_recipients(_write_csv(tmp_path / "r.csv", header, rows))]
-    recs = [r for r in recs if not isinstance(r, InputError)]
+    items = [r for _, r in iter_recipients(_write_csv(tmp_path / "r.csv", header, rows))]
+    recs = [r for r in items if not isinstance(r, InputError)]
     assert len(recs) == 3
     for name in ("locale", "variation", "timezone", "group"):
         assert len({id(getattr(r, name)) for r in recs}) == 1
