@@ -289,6 +289,26 @@ _make_scanner: Any = json.scanner.make_scanner
 _SHAREABLE = frozenset({str, int, type(None)})
 
 
+class _Shared(dict[Any, Any]):
+    """A bounded memo whose hits are plain C-level ``dict`` lookups: ``self[key]``
+    makes a missing value with ``make`` (one shared object per distinct key)."""
+
+    def __init__(self, make: Callable[[Any], Any]) -> None:
+        super().__init__()
+        self.make = make
+
+    def __missing__(self, key: Any) -> Any:
+        if len(self) >= _SHARED_LIMIT:
+            self.clear()
+        value = self[key] = self.make(key)
+        return value
+
+
+def _properties_entry(items: tuple[tuple[str, Any], ...]) -> tuple[FrozenMapping, str]:
+    frozen = FrozenMapping(dict(items))
+    return frozen, json_key(frozen)
+
+
 @attrs.define
 class ConversionsRead:
     """What :func:`fold_conversions` did besides folding: the conversions of users
@@ -321,18 +341,10 @@ def fold_conversions(
     p = Path(path)
     display = name or p.name
     out = ConversionsRead()
-    decimals: dict[str, Decimal] = {}
-    plains: dict[Decimal, str] = {}  # equal decimals have one plain text
-    names: dict[str, tuple[str, str]] = {}  # a name → (its shared text, its JSON)
-    shared: dict[tuple[tuple[str, Any], ...], tuple[FrozenMapping, str]] = {}
-
-    def parse_decimal(text: str) -> Decimal:
-        value = decimals.get(text)
-        if value is None:
-            if len(decimals) >= _SHARED_LIMIT:
-                decimals.clear()
-            value = decimals[text] = Decimal(text)
-        return value
+    decimals = _Shared(Decimal)  # a number's text → its Decimal
+    plains = _Shared(plain_decimal)  # equal decimals have one plain text
+    names = _Shared(lambda n: (n, json_key(n)))  # a name → (its shared text, its JSON)
+    shared = _Shared(_properties_entry)  # items → (the properties, their json_key)
 
     def build(data: Any) -> ConversionEvent:
         return conversion_from_mapping(data, naive_zone=naive_zone)
@@ -354,7 +366,7 @@ def fold_conversions(
             out.dropped_latest = t
 
     # the decoder's C scanner, called as ``JSONDecoder.decode`` calls it
-    scan = _make_scanner(json.JSONDecoder(parse_float=parse_decimal))
+    scan = _make_scanner(json.JSONDecoder(parse_float=decimals.__getitem__))
     fromisoformat = dt.datetime.fromisoformat
     keys_ok = _CONVERSION_KEYS.issuperset
     shareable = _SHAREABLE
@@ -424,14 +436,7 @@ def fold_conversions(
                         full(data, line_no)
                         break
                 else:
-                    items = tuple(properties.items())
-                    hit = shared.get(items)
-                    if hit is None:
-                        if len(shared) >= _SHARED_LIMIT:
-                            shared.clear()
-                        frozen = FrozenMapping(properties)
-                        hit = shared[items] = (frozen, json_key(frozen))
-                    props, props_text = hit
+                    props, props_text = shared[tuple(properties.items())]
                 if props is None:
                     continue
             elif properties is not None and type(properties) is not dict:
@@ -441,25 +446,22 @@ def fold_conversions(
             if user not in keep:
                 drop(t)
                 continue
-            named = names.get(conv_name)
-            if named is None:
-                named = names[conv_name] = (conv_name, json_key(conv_name))
-            if revenue is None:
-                revenue_text = None
-            else:
-                revenue_text = plains.get(revenue)
-                if revenue_text is None:
-                    if len(plains) >= _SHARED_LIMIT:
-                        plains.clear()
-                    revenue_text = plains[revenue] = plain_decimal(revenue)
+            shared_name, name_json = names[conv_name]
             fold(
                 user,
-                named[0],
+                shared_name,
                 t,
                 revenue,
                 props,
                 event_id,
-                conversion_text(user, named[1], t, event_id, revenue_text, props_text),
+                conversion_text(
+                    user,
+                    name_json,
+                    t,
+                    event_id,
+                    None if revenue is None else plains[revenue],
+                    props_text,
+                ),
             )
     return out
 
