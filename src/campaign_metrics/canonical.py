@@ -117,21 +117,16 @@ def canonical_conversion(
     event_id: str | None = None,
     revenue: Decimal | None = None,
     properties: Mapping[str, Any] | None = None,
-    properties_text: str | None = None,
 ) -> str:
     """The canonical form of a conversion (D-10).
 
     Written directly, with the properties in one C-level ``json`` call; anything the
     direct writer does not know (an enum, a subclass, a non-text key) is written by
     :func:`json_key`, the reference, so the text is always the same (property-tested).
-    ``properties_text``, when given, is ``json_key(properties)`` already written (a
-    reader writes each distinct properties object once).
     """
     if type(user_id) is str and type(name) is str and (event_id is None or type(event_id) is str):
         try:
-            return _fast_conversion(
-                user_id, name, time_us, event_id, revenue, properties, properties_text
-            )
+            return _fast_conversion(user_id, name, time_us, event_id, revenue, properties)
         except (_Slow, RecursionError):
             pass
     return reference_conversion(
@@ -239,10 +234,7 @@ def _fast_conversion(
     event_id: str | None,
     revenue: Any,
     properties: Any,
-    properties_text: str | None,
 ) -> str:
-    if properties and properties_text is None:
-        properties_text = _json_of(properties)
     if revenue is None:
         revenue_text = None
     elif type(revenue) is Decimal:
@@ -257,7 +249,7 @@ def _fast_conversion(
         time_us,
         event_id,
         revenue_text,
-        properties_text if properties else None,
+        _json_of(properties) if properties else None,
     )
 
 
