@@ -804,24 +804,44 @@ class ConversionPool:
         revenue: Decimal | None,
         properties: Any,
         event_id: str | None,
+        key: str | None = None,
     ) -> None:
-        """Fold one conversion given as plain values."""
+        """Fold one conversion given as plain values.
+
+        ``key`` is the conversion's canonical form when the caller has written it
+        already; otherwise it is written here.
+        """
+        properties = properties or None
+        if key is None:
+            key = canonical_conversion(
+                user_id, name, t, event_id=event_id, revenue=revenue, properties=properties
+            )
+        self.fold_keyed(user_id, name, t, revenue, properties, event_id, key)
+
+    def fold_keyed(
+        self,
+        user_id: str,
+        name: str,
+        t: int,
+        revenue: Decimal | None,
+        properties: Any,
+        event_id: str | None,
+        key: str,
+    ) -> None:
+        """:meth:`fold` for a caller that has written the canonical form ``key`` and
+        gives ``properties`` as ``None`` or a non-empty mapping (the reader's hot path)."""
         self.records += 1
         if self.max_time is None or t > self.max_time:
             self.max_time = t
-        key = canonical_conversion(
-            user_id, name, t, event_id=event_id, revenue=revenue, properties=properties or None
-        )
-        pair = record_pair(event_id, key)
-        digest = pair
+        digest = record_pair(event_id, key)
         records = self.by_user.get(user_id)
         if records is None:
-            self.by_user[user_id] = [(t, name, revenue, properties or None, event_id, digest)]
+            self.by_user[user_id] = [(t, name, revenue, properties, event_id, digest)]
             return
         for rec in records:
             if rec[5] == digest:
                 return  # D-10
-        records.append((t, name, revenue, properties or None, event_id, digest))
+        records.append((t, name, revenue, properties, event_id, digest))
 
     def merge_in(self, other: ConversionPool) -> None:
         """Absorb ``other`` (in place)."""

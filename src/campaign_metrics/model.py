@@ -892,7 +892,7 @@ def _conv_group(value: object) -> Group | None:
     return result
 
 
-@attrs.frozen(slots=True)
+@attrs.frozen(slots=True, weakref_slot=False)  # a million of them: no weakref slot
 class Recipient:
     """A targeted user (recipients.csv). ``group`` ``None`` means target (B-2)."""
 
@@ -912,6 +912,53 @@ class Recipient:
     @property
     def is_control(self) -> bool:
         return self.group is Group.CONTROL
+
+
+_new_object = object.__new__
+# the slots' own setters: they bypass the frozen ``__setattr__`` like attrs' ``__init__``
+(
+    _set_user_id,
+    _set_mobile_number,
+    _set_locale,
+    _set_variation,
+    _set_timezone,
+    _set_group,
+) = (
+    getattr(Recipient, a.name).__set__
+    for a in attrs.fields(Recipient)  # the declaration order, checked below
+)
+assert [a.name for a in attrs.fields(Recipient)] == [
+    "user_id",
+    "mobile_number",
+    "locale",
+    "variation",
+    "timezone",
+    "group",
+]
+
+
+def _checked_recipient(
+    user_id: str,
+    mobile_number: str | None,
+    locale: str | None,
+    variation: str | None,
+    timezone: str | None,
+    group: Group | None,
+) -> Recipient:
+    """A :class:`Recipient` from values the caller has already proved valid.
+
+    The readers' fast path: ``user_id`` a non-empty ``str``, the other texts ``None`` or
+    a non-empty ``str`` and ``group`` ``None`` or a :class:`Group` — exactly what the
+    validating constructor would keep — so the object equals the one it would build.
+    """
+    r: Recipient = _new_object(Recipient)
+    _set_user_id(r, user_id)
+    _set_mobile_number(r, mobile_number)
+    _set_locale(r, locale)
+    _set_variation(r, variation)
+    _set_timezone(r, timezone)
+    _set_group(r, group)
+    return r
 
 
 # --------------------------------------------------------------------------- events
