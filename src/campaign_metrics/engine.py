@@ -20,6 +20,7 @@ import hashlib
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from functools import partial
+from itertools import islice
 from operator import attrgetter
 from typing import TYPE_CHECKING, Any, Union
 
@@ -86,6 +87,7 @@ _PERSONALIZATION_FAILED = _ET.PERSONALIZATION_FAILED
 _SKIPPED = _ET.SKIPPED
 
 _NO_EXTRAS: tuple[Any, ...] = (None,) * len(EXTRA_FIELDS)
+_BATCH = 8192  # events folded column by column at a time (add_all)
 _extras_of = attrgetter(*EXTRA_FIELDS)
 _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
 _ONE_US = dt.timedelta(microseconds=1)
@@ -333,11 +335,22 @@ class CampaignAccumulator:
     def add_all(self, events: Iterable[MessageEvent | ConversionEvent]) -> CampaignAccumulator:
         """Fold every event; returns ``self``."""
         from ._gc import paused_gc
+        from .io._columns import ColumnFolder, fold_message_events
 
         add = self.add
-        with paused_gc():
-            for event in events:
-                add(event)
+        folder = ColumnFolder(self)  # message events column by column, a batch at a time
+        try:
+            with paused_gc():
+                iterator = iter(events)
+                while batch := list(islice(iterator, _BATCH)):
+                    messages = [e for e in batch if type(e) is MessageEvent]
+                    if len(messages) < len(batch):
+                        for event in batch:
+                            if type(event) is not MessageEvent:
+                                add(event)  # conversions, or a TypeError for anything else
+                    fold_message_events(folder, messages, add)
+        finally:
+            self.count_records(folder.records, folder.latest if folder.records else None)
         return self
 
     def reject(self, record: RejectedRecord) -> None:
