@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import Decimal
 
 import attrs
@@ -78,6 +78,13 @@ class Attribution:
         by_type = {
             t: {k: v for k, v in per.items() if k in wanted}  # attributed messages are few
             for t, per in self.by_type.items()
+        }
+        return Attribution(by_type, self.events)
+
+    def filtered(self, wanted: Callable[[MessageKey], bool]) -> Attribution:
+        """:meth:`restricted` to the messages ``wanted`` accepts (a test, not a list)."""
+        by_type = {
+            t: {k: v for k, v in per.items() if wanted(k)} for t, per in self.by_type.items()
         }
         return Attribution(by_type, self.events)
 
