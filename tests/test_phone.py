@@ -356,3 +356,37 @@ def test_checker_equals_valid_mobile_e164(text: str, region: str | None) -> None
     from campaign_metrics.phone import mobile_e164_checker, valid_mobile_e164
 
     assert mobile_e164_checker(region)(text) == valid_mobile_e164(text, region)
+
+
+def _nanpa_national_reference(number: str, region: str | None) -> str | None:
+    """The +1 reading by the general patterns alone (no plain-writing shortcut)."""
+    from campaign_metrics.phone import (
+        _NANPA_NATIONAL,
+        _NANPA_PLUS,
+        _NANPA_REGIONS,
+        _NON_DIGITS,
+    )
+
+    if _NANPA_PLUS.fullmatch(number):
+        digits = _NON_DIGITS.sub("", number)[1:]
+    elif region in _NANPA_REGIONS and _NANPA_NATIONAL.fullmatch(number):
+        digits = _NON_DIGITS.sub("", number)
+        if len(digits) == 11:
+            digits = digits[1:]
+    else:
+        return None
+    if len(digits) != 10 or digits[0] in "01":
+        return None
+    return digits
+
+
+_odd = st.text(alphabet="0123456789+1 -.()\u00a0\u0663x", max_size=18)
+
+
+@given(st.one_of(_nanpa_texts(), _odd), st.sampled_from(["US", "CA", None, "GB"]))
+@settings(max_examples=600)
+def test_plain_writings_read_as_the_general_patterns(text: str, region: str | None) -> None:
+    """F-4: the shortcut for plainly written +1 numbers reads what the patterns read."""
+    from campaign_metrics.phone import _nanpa_national
+
+    assert _nanpa_national(text, region) == _nanpa_national_reference(text, region)

@@ -82,6 +82,14 @@ _NANPA_REGIONS = tuple(pu.COUNTRY_CODE_TO_REGION_CODE.get(1, ()))
 _NANPA_SEPARATORS = " -.()"
 _NANPA_PLUS = re.compile(r"\s*\+\s*1[\s\-.()]*(?:\d[\s\-.()]*){10}")
 _NANPA_NATIONAL = re.compile(r"\s*(?:1[\s\-.()]*)?\(?[2-9](?:[\s\-.()]*\d){9}[\s\-.()]*")
+# The common plain writings, read by one match whose groups are the national number:
+# each is a strict part of the pattern above it (optional 1, one separator, the area
+# code in optional parentheses, 3 and 4 digits with one separator each, ASCII digits
+# only), so a number they read is read the same way by the general patterns.
+_PLAIN_PLUS = re.compile(r"\+1[ \-.]?\(?([2-9][0-9][0-9])\)?[ \-.]?([0-9]{3})[ \-.]?([0-9]{4})")
+_PLAIN_NATIONAL = re.compile(
+    r"(?:1[ \-.]?)?\(?([2-9][0-9][0-9])\)?[ \-.]?([0-9]{3})[ \-.]?([0-9]{4})"
+)
 _TYPE_ORDER = (
     ("premium_rate", PhoneNumberType.PREMIUM_RATE),
     ("toll_free", PhoneNumberType.TOLL_FREE),
@@ -209,14 +217,22 @@ def _typer(region: str, length: int) -> _Typer:
     return _Typer(_compiled(region), length)
 
 
-@cache
-def _nanpa_typers() -> tuple[tuple[re.Pattern[str] | None, _Typer], ...]:
-    return tuple((_compiled(r).leading, _typer(r, 10)) for r in _NANPA_REGIONS)
+_NanpaTypers = tuple[tuple["re.Pattern[str] | None", _Typer], ...]
+_nanpa_typers_made: list[_NanpaTypers] = []
+
+
+def _nanpa_typers() -> _NanpaTypers:
+    if not _nanpa_typers_made:
+        _nanpa_typers_made.append(
+            tuple((_compiled(r).leading, _typer(r, 10)) for r in _NANPA_REGIONS)
+        )
+    return _nanpa_typers_made[0]
 
 
 def _nanpa_type(nsn: str) -> int:
     """The library's number_type for +1 and a 10-digit national number."""
-    for leading, typer in _nanpa_typers():
+    typers = _nanpa_typers_made[0] if _nanpa_typers_made else _nanpa_typers()
+    for leading, typer in typers:
         if leading is not None:
             if leading.match(nsn):
                 return typer.number_type(nsn)
@@ -245,9 +261,14 @@ def _nanpa_national(number: str, region: str | None) -> str | None:
     """The 10-digit national number of a plainly written NANPA number, else None."""
     # only the first pattern has a "+", so at most one of them is tried
     if "+" in number:
+        plain = _PLAIN_PLUS.fullmatch(number)
+        if plain is not None:
+            return plain[1] + plain[2] + plain[3]
         if not _NANPA_PLUS.fullmatch(number):
             return None
         digits = _NON_DIGITS.sub("", number)[1:]
+    elif region in _NANPA_REGIONS and (plain := _PLAIN_NATIONAL.fullmatch(number)) is not None:
+        return plain[1] + plain[2] + plain[3]
     elif region in _NANPA_REGIONS and _NANPA_NATIONAL.fullmatch(number):
         digits = _NON_DIGITS.sub("", number)
         if len(digits) == 11:

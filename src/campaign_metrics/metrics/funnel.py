@@ -113,7 +113,7 @@ def funnel_section(
         if e164 is None:
             continue
         valid += 1
-        if by_user and capped(user):
+        if user in by_user and capped(user):
             capped_valid += 1
             continue
         kept = setdefault(e164, user)
