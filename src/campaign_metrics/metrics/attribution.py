@@ -112,8 +112,10 @@ def attribute(
     clicks_on = campaign.click_tracking
     window = campaign.window_us
     per_user: defaultdict[str, list[MessageView]] = defaultdict(list)
+    delivered = Outcome.DELIVERED
     for v in views:
-        if v.user_id in conversions and eligible(v, tracked):
+        # eligible(v, tracked), inline
+        if (v.outcome == delivered if tracked else v.sent) and v.user_id in conversions:
             per_user[v.user_id].append(v)
     for user, msgs in per_user.items():
         matched = []

@@ -182,7 +182,11 @@ def contacts_section(
     suppressed = None
     if auto_suppression:
         flagged = {u for u, n in facts.hard_bounces.items() if n >= 3} | facts.opted_out
-        suppressed = len({v.user_id for v in views if v.attempted and v.user_id in flagged})
+        suppressed = (
+            len({v.user_id for v in views if v.attempted and v.user_id in flagged})
+            if flagged
+            else 0
+        )
     if not delivery_tracked:
         return ContactsSection(unsubscribes=unsubscribes, suppressed=suppressed)
     counts: Counter[str] = Counter()
@@ -190,10 +194,20 @@ def contacts_section(
         latest: Iterable[MessageView] = latest_sent(views).values()
     else:  # one message per user: each sent message is its user's latest
         latest = (v for v in views if v.sent)
+    delivered = pending = 0  # the common statuses, counted without a call
+    delivered_outcome, in_transit = Outcome.DELIVERED, Outcome.IN_TRANSIT
     for v in latest:
-        status = message_status(v)
-        if status is not None:
-            counts[status] += 1
+        outcome = v.outcome
+        if outcome == delivered_outcome:
+            delivered += 1
+        elif outcome == in_transit:
+            pending += 1
+        else:
+            status = message_status(v)
+            if status is not None:
+                counts[status] += 1
+    counts[ContactStatus.DELIVERED] += delivered
+    counts[ContactStatus.PENDING] += pending
     return ContactsSection(
         delivered=counts[ContactStatus.DELIVERED],
         pending=counts[ContactStatus.PENDING],
