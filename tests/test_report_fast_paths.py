@@ -46,3 +46,28 @@ def test_count_distinct_ids_across_chunks() -> None:
         for _ in range(40_000)
     ]
     assert count_distinct_ids(sources) == _reference_distinct_ids(sources)
+
+
+_keys = st.tuples(st.sampled_from(["u1", "u2", "u3"]), st.sampled_from([None, "a", "b"]))
+
+
+@given(
+    st.dictionaries(
+        st.sampled_from(["view_through", "click_through", "in_session"]),
+        st.dictionaries(_keys, st.sets(st.binary(min_size=2, max_size=2), max_size=3)),
+    ),
+    st.sets(_keys),
+)
+def test_filtered_attribution_equals_the_restricted_one(
+    by_type: dict[str, dict[tuple[str, str | None], set[bytes]]],
+    wanted: set[tuple[str, str | None]],
+) -> None:
+    """B-1, B-3: a breakdown row's attribution by a test equals the one by a key list,
+    in the same order."""
+    from campaign_metrics.metrics.attribution import Attribution
+
+    attribution = Attribution(by_type, {})
+    by_test = attribution.filtered(lambda k: k in wanted).by_type
+    by_list = attribution.restricted(list(wanted)).by_type
+    assert by_test == by_list
+    assert [list(per) for per in by_test.values()] == [list(per) for per in by_list.values()]
