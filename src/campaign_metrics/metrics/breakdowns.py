@@ -103,9 +103,8 @@ class _Tally:
 
     def __init__(self) -> None:
         self.cells: dict[Cell, list[int]] = {}  # B-1: counts per (locale, variation)
-        self.modes: dict[str, list[int]] = {
-            m: [0, 0, 0] for m in SEND_MODES
-        }  # sent, delivered, clickers
+        # B-3: sent, delivered and clicked messages per send mode
+        self.modes: dict[str, list[int]] = {m: [0, 0, 0] for m in SEND_MODES}
         self.key_cell: dict[MessageKey, Cell] = {}  # the cell of each attributed message
         self.key_mode: dict[MessageKey, str] = {}  # the mode of each attributed sent message
         self.tz_user = self.tz_lapsed = self.tz_unknown = 0
