@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from ..engine import ConversionRecord
-from ..model import Campaign, Goal, Recipient
+from ..model import Campaign, Goal, Group, Recipient
 from ..report import Uplift
 from ..stats import Comparison, adjust_comparisons, compare
 from .views import _CTRL_REMOVED, MessageView
@@ -53,7 +53,8 @@ def uplift_section(
     """B-2, X-3: the comparisons of one campaign and the warnings they raise."""
     primary = campaign.primary_goal
     warnings: list[str] = []
-    listed_control = {u for u, r in (recipients or {}).items() if r.is_control}
+    control_group = Group.CONTROL  # Recipient.is_control, inline
+    listed_control = {u for u, r in (recipients or {}).items() if r.group is control_group}
     variation_names = {r.variation for r in (recipients or {}).values() if r.variation}
     if (
         not listed_control
