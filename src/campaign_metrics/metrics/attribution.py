@@ -111,6 +111,7 @@ def attribute(
     tracked = campaign.delivery_tracked
     clicks_on = campaign.click_tracking
     window = campaign.window_us
+    interned: dict[frozenset[str], frozenset[str]] = {}
     per_user: defaultdict[str, list[MessageView]] = defaultdict(list)
     delivered = Outcome.DELIVERED
     for v in views:
@@ -125,6 +126,8 @@ def attribute(
                 continue
             names = frozenset(g.name for g in goals if g.matches(name, props))
             if names:
+                # one set object per distinct combination of goals, not per event
+                names = interned.setdefault(names, names)
                 matched.append((t, digest, revenue, names))
         if not matched:
             continue
