@@ -123,25 +123,31 @@ def _tally(
     for per in attribution.by_type.values():
         attributed.update(per)
     attributed_users = {k[0] for k in attributed}
-    # one tuple per distinct (locale, variation), not per message
-    interned: dict[tuple[str | None, str | None], Cell] = {}
+    # a recipient's (locale, variation) as written → its cell and the cell's counts (one
+    # list per cell, shared by the writings of the same cell)
+    by_raw: dict[tuple[str | None, str | None], tuple[Cell, list[int]]] = {}
     default_cell: Cell = (DEFAULT_LOCALE, None)
+    default_entry: tuple[Cell, list[int]] | None = None
     get_person = recipients.get if recipients is not None else None
     delivered_outcome = Outcome.DELIVERED
-    tz_user = tz_lapsed = tz_unknown = 0
+    # B-3, B-4: counted per raw send-record value, named at the end
+    by_mode_raw: dict[str | None, list[int]] = {}
+    by_tz_raw: dict[str | None, int] = {}
+    tz_get = by_tz_raw.get
     for v in views:
         user = v.user_id
         person = get_person(user) if get_person is not None else None
         if person is None:
-            cell = default_cell
+            if default_entry is None:
+                default_entry = (default_cell, cells.setdefault(default_cell, [0] * 6))
+            cell, counts = default_entry
         else:
             raw = (person.locale, person.variation)
-            cell = interned.get(raw)  # type: ignore[assignment]
-            if cell is None:
-                cell = interned[raw] = (person.locale or DEFAULT_LOCALE, person.variation)
-        counts = cells.get(cell)
-        if counts is None:
-            counts = cells[cell] = [0, 0, 0, 0, 0, 0]
+            entry = by_raw.get(raw)
+            if entry is None:
+                cell = (person.locale or DEFAULT_LOCALE, person.variation)
+                entry = by_raw[raw] = (cell, cells.setdefault(cell, [0] * 6))
+            cell, counts = entry
         sent = v.sent
         if user in attributed_users:
             key = (user, v.instance_id)
@@ -155,10 +161,10 @@ def _tally(
         if sent:
             counts[_SENT] += 1
             send = v.send
-            mode = "default" if send is None else str(send[4] or "default")
-            by_mode = modes.get(mode)
+            raw_mode = None if send is None else send[4]
+            by_mode = by_mode_raw.get(raw_mode)
             if by_mode is None:
-                by_mode = modes[mode] = [0, 0, 0]
+                by_mode = by_mode_raw[raw_mode] = [0, 0, 0]
             by_mode[0] += 1
             if v.outcome == delivered_outcome:
                 counts[_DELIVERED] += 1
@@ -168,19 +174,25 @@ def _tally(
                 counts[_CLICKS] += len(clicks)
                 counts[_CLICKERS] += 1
                 by_mode[2] += 1
-            tz = None if send is None else send[5]
-            if tz is None:
-                tz_unknown += 1
-            else:
-                tz = str(tz)
-                if tz == "user":
-                    tz_user += 1
-                elif tz == "default_lapsed":
-                    tz_lapsed += 1
-                else:
-                    tz_unknown += 1
+            raw_tz = None if send is None else send[5]
+            by_tz_raw[raw_tz] = tz_get(raw_tz, 0) + 1
         elif v.failed_to_send:
             counts[_FAILED] += 1
+    for raw_mode, counted in by_mode_raw.items():
+        # MessageView.send_mode, then the row's name as send_mode_rows writes it
+        mode = str(raw_mode or "default")
+        total = modes.setdefault(mode, [0, 0, 0])
+        for i, n in enumerate(counted):
+            total[i] += n
+    tz_user = tz_lapsed = tz_unknown = 0
+    for raw_tz, n in by_tz_raw.items():
+        tz = None if raw_tz is None else str(raw_tz)
+        if tz == "user":
+            tz_user += n
+        elif tz == "default_lapsed":
+            tz_lapsed += n
+        else:
+            tz_unknown += n
     tally.tz_user, tally.tz_lapsed, tally.tz_unknown = tz_user, tz_lapsed, tz_unknown
     return tally
 
@@ -245,7 +257,12 @@ def _conversions(
     """The selected type's conversions of some messages, as the campaign computes them."""
     if not type_defined(campaign, selected_type):
         return AttributionResult()  # A-10, CH-3
-    return type_result(attribution.filtered(wanted), selected_type, campaign, denominator)
+    # type_result reads the selected type's messages only: the others are not filtered
+    per = attribution.by_type[selected_type]
+    only = Attribution(
+        {selected_type: {k: v for k, v in per.items() if wanted(k)}}, attribution.events
+    )
+    return type_result(only, selected_type, campaign, denominator)
 
 
 def _locale_variation_row(
