@@ -311,3 +311,82 @@ def test_fast_nanpa_path_equals_the_library(text: str, region: str | None) -> No
     from campaign_metrics.phone import _library_mobile_e164, _mobile_e164
 
     assert _mobile_e164(text, region) == _library_mobile_e164(text, region)
+
+
+_REGIONS_FOR_TYPES = ["US", "CA", "JM", "PR", "GB", "DE", "FR", "IN", "BR", "AU", "MX", "NG"]
+
+
+@given(
+    st.sampled_from(_REGIONS_FOR_TYPES),
+    st.integers(4, 13),
+    st.integers(0, 10**13 - 1),
+    st.sampled_from(["", "1", "2", "3", "4", "5", "6", "7", "8", "9"]),
+)
+@settings(max_examples=1500)
+def test_one_regex_number_type_equals_the_chain_of_checks(
+    region: str, length: int, value: int, lead: str
+) -> None:
+    """F-4: the one-regex typer gives the library's number type on numbers of any length."""
+    import phonenumbers
+
+    from campaign_metrics.phone import _compiled, _typer
+
+    nsn = (lead + f"{value:013d}")[:length]
+    expected = _compiled(region).number_type(nsn)
+    assert _typer(region, len(nsn)).number_type(nsn) == expected
+    code = phonenumbers.country_code_for_region(region)
+    parsed = phonenumbers.parse(f"+{code}{nsn}", None)
+    if phonenumbers.region_code_for_number(parsed) == region:
+        assert phonenumbers.number_type(parsed) == expected
+
+
+@given(st.integers(2_000_000_000, 9_999_999_999), st.sampled_from(["", "800", "900", "52", "87"]))
+@settings(max_examples=1500)
+def test_fast_nanpa_type_equals_the_reference(value: int, prefix: str) -> None:
+    """F-4: the +1 typing by one regex per region equals the check-by-check reference."""
+    from campaign_metrics.phone import _nanpa_type, _nanpa_type_reference
+
+    nsn = (prefix + str(value))[:10]
+    assert _nanpa_type(nsn) == _nanpa_type_reference(nsn)
+
+
+@given(_nanpa_texts(), st.sampled_from(["US", "us", " CA ", "JM", None, "GB", ""]))
+@settings(max_examples=300)
+def test_checker_equals_valid_mobile_e164(text: str, region: str | None) -> None:
+    from campaign_metrics.phone import mobile_e164_checker, valid_mobile_e164
+
+    assert mobile_e164_checker(region)(text) == valid_mobile_e164(text, region)
+
+
+def _nanpa_national_reference(number: str, region: str | None) -> str | None:
+    """The +1 reading by the general patterns alone (no plain-writing shortcut)."""
+    from campaign_metrics.phone import (
+        _NANPA_NATIONAL,
+        _NANPA_PLUS,
+        _NANPA_REGIONS,
+        _NON_DIGITS,
+    )
+
+    if _NANPA_PLUS.fullmatch(number):
+        digits = _NON_DIGITS.sub("", number)[1:]
+    elif region in _NANPA_REGIONS and _NANPA_NATIONAL.fullmatch(number):
+        digits = _NON_DIGITS.sub("", number)
+        if len(digits) == 11:
+            digits = digits[1:]
+    else:
+        return None
+    if len(digits) != 10 or digits[0] in "01":
+        return None
+    return digits
+
+
+_odd = st.text(alphabet="0123456789+1 -.()\u00a0\u0663x", max_size=18)
+
+
+@given(st.one_of(_nanpa_texts(), _odd), st.sampled_from(["US", "CA", None, "GB"]))
+@settings(max_examples=600)
+def test_plain_writings_read_as_the_general_patterns(text: str, region: str | None) -> None:
+    """F-4: the shortcut for plainly written +1 numbers reads what the patterns read."""
+    from campaign_metrics.phone import _nanpa_national
+
+    assert _nanpa_national(text, region) == _nanpa_national_reference(text, region)

@@ -963,21 +963,39 @@ class RunAccumulator:
 
 def count_distinct_ids(pair_sources: Iterable[bytes]) -> tuple[int, int]:
     """(distinct records with an identity, distinct identities) over packed pair lists."""
-    # identities go to 256 buckets by their first byte, so that the set built to count
-    # the distinct ones holds a 256th of them at a time
-    buckets = [bytearray() for _ in range(256)]
+    from array import array
+
+    # Identities are read as 64-bit integers (zero: no identity), a megabyte of pairs at
+    # a time, and go to 256 buckets by their low byte, so that the set built to count
+    # the distinct ones holds a 256th of them at a time (8 bytes per identity meanwhile).
+    buckets = [array("Q") for _ in range(256)]
+    appends = [b.append for b in buckets]
     with_id = 0
+    chunk: list[bytes] = []
+    size = 0
+
+    def flush() -> int:
+        data = b"".join(chunk)
+        chunk.clear()
+        idents = memoryview(data).cast("Q")[:: PAIR // 8]  # the first 8 bytes of each pair
+        found = 0
+        for x in idents:
+            if x:
+                found += 1
+                appends[x & 255](x)
+        return found
+
     for pairs in pair_sources:
-        for i in range(0, len(pairs), PAIR):
-            ident = pairs[i : i + 8]
-            if ident != NO_ID:
-                with_id += 1
-                buckets[ident[0]] += ident
+        chunk.append(pairs)
+        size += len(pairs)
+        if size >= 1 << 20:
+            with_id += flush()
+            size = 0
+    with_id += flush()
     distinct = 0
     for i, bucket in enumerate(buckets):
-        data = bytes(bucket)
-        buckets[i] = bytearray()
-        distinct += len({data[j : j + 8] for j in range(0, len(data), 8)})
+        buckets[i] = array("Q")
+        distinct += len(set(bucket))
     return with_id, distinct
 
 

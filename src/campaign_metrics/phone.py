@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Callable
 from functools import cache, lru_cache
 
 import phonenumbers
@@ -28,7 +29,7 @@ from phonenumbers import (
     PhoneNumberType,
 )
 
-__all__ = ["mask_number", "mask_numbers_in_text", "valid_mobile_e164"]
+__all__ = ["mask_number", "mask_numbers_in_text", "mobile_e164_checker", "valid_mobile_e164"]
 
 # Recipients files hold millions of rows and events repeat the same numbers: the
 # results (immutable strings) are cached, never the mutable PhoneNumber objects.
@@ -81,6 +82,14 @@ _NANPA_REGIONS = tuple(pu.COUNTRY_CODE_TO_REGION_CODE.get(1, ()))
 _NANPA_SEPARATORS = " -.()"
 _NANPA_PLUS = re.compile(r"\s*\+\s*1[\s\-.()]*(?:\d[\s\-.()]*){10}")
 _NANPA_NATIONAL = re.compile(r"\s*(?:1[\s\-.()]*)?\(?[2-9](?:[\s\-.()]*\d){9}[\s\-.()]*")
+# The common plain writings, read by one match whose groups are the national number:
+# each is a strict part of the pattern above it (optional 1, one separator, the area
+# code in optional parentheses, 3 and 4 digits with one separator each, ASCII digits
+# only), so a number they read is read the same way by the general patterns.
+_PLAIN_PLUS = re.compile(r"\+1[ \-.]?\(?([2-9][0-9][0-9])\)?[ \-.]?([0-9]{3})[ \-.]?([0-9]{4})")
+_PLAIN_NATIONAL = re.compile(
+    r"(?:1[ \-.]?)?\(?([2-9][0-9][0-9])\)?[ \-.]?([0-9]{3})[ \-.]?([0-9]{4})"
+)
 _TYPE_ORDER = (
     ("premium_rate", PhoneNumberType.PREMIUM_RATE),
     ("toll_free", PhoneNumberType.TOLL_FREE),
@@ -149,8 +158,93 @@ def _compiled(region: str) -> _Compiled:
     return _Compiled(region)
 
 
+def _allows(desc: _Desc, length: int) -> bool:
+    return desc is not None and (not desc[0] or length in desc[0])
+
+
+class _Typer:
+    """:meth:`_Compiled.number_type` for national numbers of one length, in one regex.
+
+    The descriptions that the length rules out are dropped, and the others become the
+    alternatives of one pattern, in the order the library tries them, behind a lookahead
+    for the general description: the first alternative that matches the whole number is
+    the one the library's chain of checks stops at (the tests hold the two equal).
+    """
+
+    __slots__ = ("kinds", "mobile", "pattern", "same")
+
+    def __init__(self, compiled: _Compiled, length: int) -> None:
+        self.same = compiled.same
+        self.mobile = compiled.mobile if _allows(compiled.mobile, length) else None
+        alternatives: list[str] = []
+        kinds: list[int] = []
+
+        def add(desc: _Desc, kind: int) -> None:
+            if desc is not None and _allows(desc, length):
+                alternatives.append(f"(?P<k{len(kinds)}>{desc[1].pattern})")
+                kinds.append(kind)
+
+        general = compiled.general
+        for desc, kind in compiled.special:
+            add(desc, kind)
+        add(compiled.fixed_line, PhoneNumberType.FIXED_LINE)  # refined in number_type
+        if not compiled.same:
+            add(compiled.mobile, PhoneNumberType.MOBILE)
+        self.kinds = tuple(kinds)
+        self.pattern: re.Pattern[str] | None = None
+        if general is not None and _allows(general, length) and alternatives:
+            self.pattern = re.compile(
+                rf"(?=(?:{general[1].pattern})\Z)(?:{'|'.join(alternatives)})"
+            )
+
+    def number_type(self, nsn: str) -> int:
+        pattern = self.pattern
+        if pattern is None:
+            return PhoneNumberType.UNKNOWN
+        match = pattern.fullmatch(nsn)
+        if match is None:
+            return PhoneNumberType.UNKNOWN
+        group = match.lastgroup
+        assert group is not None
+        kind = self.kinds[int(group[1:])]
+        if kind == PhoneNumberType.FIXED_LINE and (self.same or _matches(nsn, self.mobile)):
+            return PhoneNumberType.FIXED_LINE_OR_MOBILE
+        return kind
+
+
+@cache
+def _typer(region: str, length: int) -> _Typer:
+    return _Typer(_compiled(region), length)
+
+
+_NanpaTypers = tuple[tuple["re.Pattern[str] | None", _Typer], ...]
+_nanpa_typers_made: list[_NanpaTypers] = []
+
+
+def _nanpa_typers() -> _NanpaTypers:
+    if not _nanpa_typers_made:
+        _nanpa_typers_made.append(
+            tuple((_compiled(r).leading, _typer(r, 10)) for r in _NANPA_REGIONS)
+        )
+    return _nanpa_typers_made[0]
+
+
 def _nanpa_type(nsn: str) -> int:
     """The library's number_type for +1 and a 10-digit national number."""
+    typers = _nanpa_typers_made[0] if _nanpa_typers_made else _nanpa_typers()
+    for leading, typer in typers:
+        if leading is not None:
+            if leading.match(nsn):
+                return typer.number_type(nsn)
+        else:
+            kind = typer.number_type(nsn)
+            if kind != PhoneNumberType.UNKNOWN:
+                return kind
+    return PhoneNumberType.UNKNOWN
+
+
+def _nanpa_type_reference(nsn: str) -> int:
+    """:func:`_nanpa_type` through :meth:`_Compiled.number_type` (for the tests)."""
     for region in _NANPA_REGIONS:
         compiled = _compiled(region)
         if compiled.leading is not None:
@@ -165,8 +259,16 @@ def _nanpa_type(nsn: str) -> int:
 
 def _nanpa_national(number: str, region: str | None) -> str | None:
     """The 10-digit national number of a plainly written NANPA number, else None."""
-    if _NANPA_PLUS.fullmatch(number):
+    # only the first pattern has a "+", so at most one of them is tried
+    if "+" in number:
+        plain = _PLAIN_PLUS.fullmatch(number)
+        if plain is not None:
+            return plain[1] + plain[2] + plain[3]
+        if not _NANPA_PLUS.fullmatch(number):
+            return None
         digits = _NON_DIGITS.sub("", number)[1:]
+    elif region in _NANPA_REGIONS and (plain := _PLAIN_NATIONAL.fullmatch(number)) is not None:
+        return plain[1] + plain[2] + plain[3]
     elif region in _NANPA_REGIONS and _NANPA_NATIONAL.fullmatch(number):
         digits = _NON_DIGITS.sub("", number)
         if len(digits) == 11:
@@ -215,6 +317,22 @@ def valid_mobile_e164(number: str | None, default_region: str | None) -> str | N
     if number is None or not number.strip():
         return None
     return _mobile_e164(number, _region(default_region))
+
+
+def mobile_e164_checker(default_region: str | None) -> Callable[[str | None], str | None]:
+    """:func:`valid_mobile_e164` with ``default_region`` bound (read once, not per call).
+
+    >>> mobile_e164_checker("us")("(415) 555-0100")
+    '+14155550100'
+    """
+    region = _region(default_region)
+
+    def check(number: str | None) -> str | None:
+        if number is None or not number.strip():
+            return None
+        return _mobile_e164(number, region)
+
+    return check
 
 
 def _mask_parsed(parsed: PhoneNumber) -> str:

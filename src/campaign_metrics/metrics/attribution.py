@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import Decimal
 
 import attrs
@@ -81,6 +81,13 @@ class Attribution:
         }
         return Attribution(by_type, self.events)
 
+    def filtered(self, wanted: Callable[[MessageKey], bool]) -> Attribution:
+        """:meth:`restricted` to the messages ``wanted`` accepts (a test, not a list)."""
+        by_type = {
+            t: {k: v for k, v in per.items() if wanted(k)} for t, per in self.by_type.items()
+        }
+        return Attribution(by_type, self.events)
+
 
 def eligible(view: MessageView, delivery_tracked: bool) -> bool:
     """A-1, A-7: Delivered messages (tracked) or Sent ones (sent-only); never Sent as SMS."""
@@ -104,9 +111,12 @@ def attribute(
     tracked = campaign.delivery_tracked
     clicks_on = campaign.click_tracking
     window = campaign.window_us
+    interned: dict[frozenset[str], frozenset[str]] = {}
     per_user: defaultdict[str, list[MessageView]] = defaultdict(list)
+    delivered = Outcome.DELIVERED
     for v in views:
-        if v.user_id in conversions and eligible(v, tracked):
+        # eligible(v, tracked), inline
+        if (v.outcome == delivered if tracked else v.sent) and v.user_id in conversions:
             per_user[v.user_id].append(v)
     for user, msgs in per_user.items():
         matched = []
@@ -116,6 +126,8 @@ def attribute(
                 continue
             names = frozenset(g.name for g in goals if g.matches(name, props))
             if names:
+                # one set object per distinct combination of goals, not per event
+                names = interned.setdefault(names, names)
                 matched.append((t, digest, revenue, names))
         if not matched:
             continue

@@ -25,8 +25,7 @@ exists for every (locale, variation) of a message of the report or of recipients
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 
 from ..model import Campaign, Recipient
 from ..report import (
@@ -57,13 +56,16 @@ def breakdowns_section(
     attribution: Attribution,
     selected_type: str,
 ) -> Breakdowns:
-    """B-1, B-3, B-4 under the report's attribution type (A-12)."""
+    """B-1, B-3, B-4 under the report's attribution type (A-12), in one pass."""
+    tally = _tally(views, recipients, attribution)
     return Breakdowns(
-        locale_variation=locale_variation_rows(
-            views, campaign, recipients, attribution, selected_type
+        locale_variation=_locale_variation_rows(
+            tally, campaign, recipients, attribution, selected_type
         ),
-        send_mode=send_mode_rows(views, campaign, attribution, selected_type),
-        timezone=timezone_section(views),
+        send_mode=_send_mode_rows(tally, campaign, attribution, selected_type),
+        timezone=TimezoneSection(
+            user=tally.tz_user, default_lapsed=tally.tz_lapsed, unknown=tally.tz_unknown
+        ),
     )
 
 
@@ -81,6 +83,120 @@ def _sort_key(key: RowKey) -> tuple[int, str, int, str]:
     return (2, locale, 0 if variation is None else 1, variation or "")
 
 
+# the counts of a group of messages: attempted, sent, failed to send, delivered,
+# counted clicks, messages with a counted click
+_ATTEMPTED, _SENT, _FAILED, _DELIVERED, _CLICKS, _CLICKERS = range(6)
+
+
+class _Tally:
+    """What one pass over the views gathers for the three breakdowns."""
+
+    __slots__ = (
+        "cells",
+        "key_cell",
+        "key_mode",
+        "modes",
+        "tz_lapsed",
+        "tz_unknown",
+        "tz_user",
+    )
+
+    def __init__(self) -> None:
+        self.cells: dict[Cell, list[int]] = {}  # B-1: counts per (locale, variation)
+        # B-3: sent, delivered and clicked messages per send mode
+        self.modes: dict[str, list[int]] = {m: [0, 0, 0] for m in SEND_MODES}
+        self.key_cell: dict[MessageKey, Cell] = {}  # the cell of each attributed message
+        self.key_mode: dict[MessageKey, str] = {}  # the mode of each attributed sent message
+        self.tz_user = self.tz_lapsed = self.tz_unknown = 0
+
+
+def _tally(
+    views: Iterable[MessageView],
+    recipients: Mapping[str, Recipient] | None,
+    attribution: Attribution,
+) -> _Tally:
+    tally = _Tally()
+    cells = tally.cells
+    modes = tally.modes
+    # attributed messages are few: only their rows' membership is remembered
+    attributed: set[MessageKey] = set()
+    for per in attribution.by_type.values():
+        attributed.update(per)
+    attributed_users = {k[0] for k in attributed}
+    # a recipient's (locale, variation) as written → its cell and the cell's counts (one
+    # list per cell, shared by the writings of the same cell)
+    by_raw: dict[tuple[str | None, str | None], tuple[Cell, list[int]]] = {}
+    default_cell: Cell = (DEFAULT_LOCALE, None)
+    default_entry: tuple[Cell, list[int]] | None = None
+    get_person = recipients.get if recipients is not None else None
+    delivered_outcome = Outcome.DELIVERED
+    # B-3, B-4: counted per raw send-record value, named at the end
+    by_mode_raw: dict[str | None, list[int]] = {}
+    by_tz_raw: dict[str | None, int] = {}
+    tz_get = by_tz_raw.get
+    for v in views:
+        user = v.user_id
+        person = get_person(user) if get_person is not None else None
+        if person is None:
+            if default_entry is None:
+                default_entry = (default_cell, cells.setdefault(default_cell, [0] * 6))
+            cell, counts = default_entry
+        else:
+            raw = (person.locale, person.variation)
+            entry = by_raw.get(raw)
+            if entry is None:
+                cell = (person.locale or DEFAULT_LOCALE, person.variation)
+                entry = by_raw[raw] = (cell, cells.setdefault(cell, [0] * 6))
+            cell, counts = entry
+        sent = v.sent
+        if user in attributed_users:
+            key = (user, v.instance_id)
+            if key in attributed:
+                tally.key_cell[key] = cell
+                if sent:
+                    tally.key_mode[key] = str(v.send_mode or "default")
+        if not v.attempted:
+            continue
+        counts[_ATTEMPTED] += 1
+        if sent:
+            counts[_SENT] += 1
+            send = v.send
+            raw_mode = None if send is None else send[4]
+            by_mode = by_mode_raw.get(raw_mode)
+            if by_mode is None:
+                by_mode = by_mode_raw[raw_mode] = [0, 0, 0]
+            by_mode[0] += 1
+            if v.outcome == delivered_outcome:
+                counts[_DELIVERED] += 1
+                by_mode[1] += 1
+            clicks = v.clicks
+            if clicks:  # K-1..K-3: counted clicks of Sent messages
+                counts[_CLICKS] += len(clicks)
+                counts[_CLICKERS] += 1
+                by_mode[2] += 1
+            raw_tz = None if send is None else send[5]
+            by_tz_raw[raw_tz] = tz_get(raw_tz, 0) + 1
+        elif v.failed_to_send:
+            counts[_FAILED] += 1
+    for raw_mode, counted in by_mode_raw.items():
+        # MessageView.send_mode, then the row's name as send_mode_rows writes it
+        mode = str(raw_mode or "default")
+        total = modes.setdefault(mode, [0, 0, 0])
+        for i, n in enumerate(counted):
+            total[i] += n
+    tz_user = tz_lapsed = tz_unknown = 0
+    for raw_tz, n in by_tz_raw.items():
+        tz = None if raw_tz is None else str(raw_tz)
+        if tz == "user":
+            tz_user += n
+        elif tz == "default_lapsed":
+            tz_lapsed += n
+        else:
+            tz_unknown += n
+    tally.tz_user, tally.tz_lapsed, tally.tz_unknown = tz_user, tz_lapsed, tz_unknown
+    return tally
+
+
 def locale_variation_rows(
     views: Sequence[MessageView],
     campaign: Campaign,
@@ -89,29 +205,50 @@ def locale_variation_rows(
     selected_type: str,
 ) -> tuple[LocaleVariationRow, ...]:
     """B-1: the rows of the module docstring, in its order."""
-    members: defaultdict[RowKey, list[MessageView]] = defaultdict(list)
-    members[(None, None)] = []
+    tally = _tally(views, recipients, attribution)
+    return _locale_variation_rows(tally, campaign, recipients, attribution, selected_type)
+
+
+def _locale_variation_rows(
+    tally: _Tally,
+    campaign: Campaign,
+    recipients: Mapping[str, Recipient] | None,
+    attribution: Attribution,
+    selected_type: str,
+) -> tuple[LocaleVariationRow, ...]:
+    # every row's counts: its cells' counts added up (a message is in one cell)
+    rows: dict[RowKey, list[int]] = {(None, None): [0] * 6}
     if recipients is not None:
-        for user_id in recipients:
-            cell = _cell(user_id, recipients)
-            members.setdefault(cell, [])
-            if cell[1] is not None:
-                members.setdefault((None, cell[1]), [])
-    for v in views:
-        locale, variation = _cell(v.user_id, recipients)
-        members[(locale, variation)].append(v)
-        if variation is not None:
-            members[(None, variation)].append(v)
-        members[(None, None)].append(v)
-    rows = [
-        _locale_variation_row(key, members[key], campaign, attribution, selected_type)
-        for key in sorted(members, key=_sort_key)
-    ]
-    return tuple(rows)
+        for locale, variation in {(p.locale, p.variation) for p in recipients.values()}:
+            cell = (locale or DEFAULT_LOCALE, variation)
+            rows.setdefault(cell, [0] * 6)
+            if variation is not None:
+                rows.setdefault((None, variation), [0] * 6)
+    for cell, counts in tally.cells.items():
+        targets = [rows.setdefault(cell, [0] * 6), rows[(None, None)]]
+        if cell[1] is not None:
+            targets.append(rows.setdefault((None, cell[1]), [0] * 6))
+        for total in targets:
+            for i, n in enumerate(counts):
+                total[i] += n
+    key_cell = tally.key_cell
+
+    def members(row: RowKey) -> Callable[[MessageKey], bool]:
+        locale, variation = row
+        if locale is None and variation is None:
+            return lambda k: k in key_cell
+        if locale is None:
+            return lambda k: (c := key_cell.get(k)) is not None and c[1] == variation
+        return lambda k: key_cell.get(k) == row
+
+    return tuple(
+        _locale_variation_row(key, rows[key], members(key), campaign, attribution, selected_type)
+        for key in sorted(rows, key=_sort_key)
+    )
 
 
 def _conversions(
-    views: Iterable[MessageView],
+    wanted: Callable[[MessageKey], bool],
     campaign: Campaign,
     attribution: Attribution,
     selected_type: str,
@@ -120,35 +257,29 @@ def _conversions(
     """The selected type's conversions of some messages, as the campaign computes them."""
     if not type_defined(campaign, selected_type):
         return AttributionResult()  # A-10, CH-3
-    keys: list[MessageKey] = [v.key for v in views]
-    return type_result(attribution.restricted(keys), selected_type, campaign, denominator)
+    # type_result reads the selected type's messages only: the others are not filtered
+    per = attribution.by_type[selected_type]
+    only = Attribution(
+        {selected_type: {k: v for k, v in per.items() if wanted(k)}}, attribution.events
+    )
+    return type_result(only, selected_type, campaign, denominator)
 
 
 def _locale_variation_row(
     key: RowKey,
-    views: Sequence[MessageView],
+    counts: Sequence[int],
+    wanted: Callable[[MessageKey], bool],
     campaign: Campaign,
     attribution: Attribution,
     selected_type: str,
 ) -> LocaleVariationRow:
     tracked = campaign.delivery_tracked
     clicks_on = campaign.click_tracking
-    attempted = sent = failed = delivered = total_clicks = clickers = 0
-    for v in views:
-        if not v.attempted:
-            continue
-        attempted += 1
-        if v.sent:
-            sent += 1
-            if v.outcome == Outcome.DELIVERED:
-                delivered += 1
-            if v.clicks:  # K-1..K-3: counted clicks of Sent messages
-                total_clicks += len(v.clicks)
-                clickers += 1
-        elif v.failed_to_send:
-            failed += 1
+    attempted, sent, failed, delivered, total_clicks, clickers = counts
     # R-2 / R-3: the campaign's CVR denominator, Delivered or Sent when sent-only
-    conv = _conversions(views, campaign, attribution, selected_type, delivered if tracked else sent)
+    conv = _conversions(
+        wanted, campaign, attribution, selected_type, delivered if tracked else sent
+    )
     all_locales = key[0] is None  # B-1: delivery counts only in the all-locales rows
     return LocaleVariationRow(
         locale=key[0],
@@ -177,23 +308,35 @@ def send_mode_rows(
 
     One row per mode of :data:`SEND_MODES`, zeros included, in that order.
     """
-    by_mode: dict[str, list[MessageView]] = {mode: [] for mode in SEND_MODES}
-    for v in views:
-        if v.sent:
-            by_mode.setdefault(str(v.send_mode or "default"), []).append(v)
+    return _send_mode_rows(_tally(views, None, attribution), campaign, attribution, selected_type)
+
+
+def _send_mode_rows(
+    tally: _Tally,
+    campaign: Campaign,
+    attribution: Attribution,
+    selected_type: str,
+) -> tuple[SendModeRow, ...]:
+    modes = tally.modes
+    key_mode = tally.key_mode
     tracked = campaign.delivery_tracked
     clicks_on = campaign.click_tracking
     rows = []
-    for mode in [*SEND_MODES, *sorted(set(by_mode) - set(SEND_MODES))]:
-        members = by_mode[mode]
-        delivered = sum(1 for v in members if v.outcome == Outcome.DELIVERED)
-        conv = _conversions(members, campaign, attribution, selected_type, 0)
+    for mode in [*SEND_MODES, *sorted(set(modes) - set(SEND_MODES))]:
+        sent, delivered, clickers = modes[mode]
+        conv = _conversions(
+            lambda k, mode=mode: key_mode.get(k) == mode,  # type: ignore[misc]
+            campaign,
+            attribution,
+            selected_type,
+            0,
+        )
         rows.append(
             SendModeRow(
                 mode=mode,
-                sent=len(members),
+                sent=sent,
                 delivered=delivered if tracked else None,  # CH-2
-                unique_clickers=sum(1 for v in members if v.clicks) if clicks_on else None,
+                unique_clickers=clickers if clicks_on else None,
                 converted_users=conv.converted_users,  # A-8, A-10, CH-3
             )
         )

@@ -11,7 +11,7 @@ import attrs
 from ..model import Channel
 from ..report import ContactsSection
 from ..taxonomy import ErrorCategory, classify_failure
-from .views import MessageView, Outcome
+from .views import _NO_RARE, MessageView, Outcome
 
 if TYPE_CHECKING:
     from ..engine import CampaignAccumulator
@@ -108,23 +108,32 @@ def run_contact_facts(
     """O-2, O-3 across the run's campaigns."""
     hard: Counter[str] = Counter()
     opted: set[str] = set()
-    # O-3: the sends are needed only to attribute unsubscribes
-    unsubscribing = any(acc.unsubscribes for acc in campaigns)
+    # O-3: the sends are needed only to attribute unsubscribes, and only the sends of
+    # the users who unsubscribed (as of the instant) are kept
+    unsubscribers = {user for acc in campaigns for user, t, _ in acc.unsubscribes if t <= as_of}
     sends: list[dict[str, list[int]]] = []
+    failed = Outcome.FAILED
     for acc, v_list in zip(campaigns, views):
         per_user: dict[str, list[int]] = {}
         messaging = acc.campaign.channel is not Channel.CONNECTOR
         tracked = acc.campaign.delivery_tracked
         for v in v_list:
+            if v.rare is not _NO_RARE:  # failures live in the rare part of a view
+                if (
+                    tracked
+                    and v.outcome == failed
+                    and message_status(v) == ContactStatus.HARD_BOUNCE
+                ):
+                    hard[v.user_id] += 1
+                if (v.fails or v.outcomes) and _opted_out(v):
+                    opted.add(v.user_id)
             if (
-                tracked
-                and v.outcome == Outcome.FAILED
-                and message_status(v) == ContactStatus.HARD_BOUNCE
+                unsubscribers
+                and messaging
+                and v.sent
+                and v.send_us is not None
+                and v.user_id in unsubscribers
             ):
-                hard[v.user_id] += 1
-            if (v.fails or v.outcomes) and _opted_out(v):
-                opted.add(v.user_id)
-            if unsubscribing and messaging and v.sent and v.send_us is not None:
                 per_user.setdefault(v.user_id, []).append(v.send_us)
         sends.append(per_user)
     # O-3: unsubscribes deduplicated run-wide by (user, time), then attributed
@@ -173,7 +182,11 @@ def contacts_section(
     suppressed = None
     if auto_suppression:
         flagged = {u for u, n in facts.hard_bounces.items() if n >= 3} | facts.opted_out
-        suppressed = len({v.user_id for v in views if v.attempted and v.user_id in flagged})
+        suppressed = (
+            len({v.user_id for v in views if v.attempted and v.user_id in flagged})
+            if flagged
+            else 0
+        )
     if not delivery_tracked:
         return ContactsSection(unsubscribes=unsubscribes, suppressed=suppressed)
     counts: Counter[str] = Counter()
@@ -181,10 +194,20 @@ def contacts_section(
         latest: Iterable[MessageView] = latest_sent(views).values()
     else:  # one message per user: each sent message is its user's latest
         latest = (v for v in views if v.sent)
+    delivered = pending = 0  # the common statuses, counted without a call
+    delivered_outcome, in_transit = Outcome.DELIVERED, Outcome.IN_TRANSIT
     for v in latest:
-        status = message_status(v)
-        if status is not None:
-            counts[status] += 1
+        outcome = v.outcome
+        if outcome == delivered_outcome:
+            delivered += 1
+        elif outcome == in_transit:
+            pending += 1
+        else:
+            status = message_status(v)
+            if status is not None:
+                counts[status] += 1
+    counts[ContactStatus.DELIVERED] += delivered
+    counts[ContactStatus.PENDING] += pending
     return ContactsSection(
         delivered=counts[ContactStatus.DELIVERED],
         pending=counts[ContactStatus.PENDING],

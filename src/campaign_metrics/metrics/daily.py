@@ -26,13 +26,57 @@ from decimal import Decimal
 
 from ..model import Campaign
 from ..report import DailyRow
-from ..timezones import LocalDays
+from ..timezones import LocalDays, from_us, local_date
 from .attribution import Attribution, revenue_sum, revenue_tracked, type_defined
 from .views import MessageView, Outcome
 
 __all__ = ["daily_section"]
 
 _ONE_DAY = dt.timedelta(days=1)
+
+
+_BUCKET_US = 15 * 60 * 1_000_000
+
+
+def _bucket_day(bucket: int, zone: dt.tzinfo) -> dt.date | None:
+    """The local day of every instant of a 15-minute UTC bucket, or ``None`` when the
+    bucket holds a change of offset or of date (the test of timezones.LocalDays)."""
+    start = from_us(bucket * _BUCKET_US).astimezone(zone)
+    end = from_us(bucket * _BUCKET_US + _BUCKET_US - 1).astimezone(zone)
+    if start.utcoffset() == end.utcoffset() and start.date() == end.date():
+        return start.date()
+    return None
+
+
+def _count_split_buckets(
+    views: Sequence[MessageView],
+    bucket_day: dict[int, dt.date | None],
+    zone: dt.tzinfo,
+    sent: Counter[dt.date],
+    delivered: Counter[dt.date],
+    clicks: Counter[dt.date],
+    tracked: bool,
+    clicks_on: bool,
+) -> None:
+    """Count, one instant at a time, the instants of the buckets that hold a midnight."""
+
+    def split(us: int) -> bool:
+        return bucket_day.get(us // _BUCKET_US, 0) is None
+
+    for v in views:
+        if not v.sent:
+            continue
+        assert v.send_us is not None
+        if split(v.send_us):
+            sent[local_date(v.send_us, zone)] += 1
+        if tracked and v.outcome == Outcome.DELIVERED:
+            assert v.receipt_us is not None
+            if split(v.receipt_us):
+                delivered[local_date(v.receipt_us, zone)] += 1
+        if clicks_on:
+            for c in v.clicks:
+                if split(c):
+                    clicks[local_date(c, zone)] += 1
 
 
 def daily_section(
@@ -45,27 +89,50 @@ def daily_section(
     """T-1: one row per calendar day of the app's zone, first send to the as-of day."""
     if as_of is None:
         return ()
-    days = LocalDays(campaign.zone)
-    local_date = days.date
+    zone = campaign.zone
     tracked = campaign.delivery_tracked
     clicks_on = campaign.click_tracking
     conversions_on = type_defined(campaign, selected_type)
     money_on = conversions_on and revenue_tracked(campaign)
 
-    sent: Counter[dt.date] = Counter()
-    delivered: Counter[dt.date] = Counter()
-    clicks: Counter[dt.date] = Counter()
+    # The instants are counted per 15-minute UTC bucket first (integers, no dates), and
+    # the buckets become days at the end: a bucket whose two ends have the same offset
+    # and the same local date (as timezones.LocalDays decides) holds one day; the
+    # instants of any other bucket are converted one at a time, in a second pass.
+    sent_b: dict[int, int] = {}
+    delivered_b: dict[int, int] = {}
+    clicks_b: dict[int, int] = {}
+    sent_get, delivered_get, clicks_get = sent_b.get, delivered_b.get, clicks_b.get
+    delivered_outcome = Outcome.DELIVERED
     for v in views:
         if not v.sent:
             continue
         assert v.send_us is not None
-        sent[local_date(v.send_us)] += 1
-        if tracked and v.outcome == Outcome.DELIVERED:
+        b = v.send_us // _BUCKET_US
+        sent_b[b] = sent_get(b, 0) + 1
+        if tracked and v.outcome == delivered_outcome:
             assert v.receipt_us is not None
-            delivered[local_date(v.receipt_us)] += 1
+            b = v.receipt_us // _BUCKET_US
+            delivered_b[b] = delivered_get(b, 0) + 1
         if clicks_on:
             for c in v.clicks:
-                clicks[local_date(c)] += 1
+                b = c // _BUCKET_US
+                clicks_b[b] = clicks_get(b, 0) + 1
+    bucket_day: dict[int, dt.date | None] = {}
+    for b in (*sent_b, *delivered_b, *clicks_b):
+        if b not in bucket_day:
+            bucket_day[b] = _bucket_day(b, zone)
+    sent: Counter[dt.date] = Counter()
+    delivered: Counter[dt.date] = Counter()
+    clicks: Counter[dt.date] = Counter()
+    for counter, by_bucket in ((sent, sent_b), (delivered, delivered_b), (clicks, clicks_b)):
+        for b, n in by_bucket.items():
+            day = bucket_day[b]
+            if day is not None:
+                counter[day] += n
+    if any(day is None for day in bucket_day.values()):
+        _count_split_buckets(views, bucket_day, zone, sent, delivered, clicks, tracked, clicks_on)
+    day_of = LocalDays(zone).date
     if not sent:
         return ()
 
@@ -76,12 +143,12 @@ def daily_section(
         # A-9: each attributed primary-goal event once, on the day it happened
         for digest in attribution.primary_events(selected_type, primary.name):
             info = attribution.events[digest]
-            day = local_date(info.time)
+            day = day_of(info.time)
             events[day] += 1
             revenue_by_day.setdefault(day, []).append(info.revenue)
 
     first = min(sent)
-    last = local_date(as_of)
+    last = day_of(as_of)
     # every counted instant lies in [first send, as-of]; widen defensively all the same
     for counter in (delivered, clicks, events):
         if counter:

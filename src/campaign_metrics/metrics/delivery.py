@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 from ..report import DeliverySection, EngagementSection, TimeToDeliver
 from .rates import rate
-from .views import MessageView, Outcome
+from .views import _FAILED_TO_SEND, MessageView, Outcome
 
 __all__ = ["delivery_section", "engagement_section", "nearest_rank", "time_to_deliver"]
 
@@ -34,6 +34,10 @@ def time_to_deliver(views: Sequence[MessageView], as_of: int, validity_us: int) 
             sent += 1
             if v.outcome == Outcome.IN_TRANSIT and as_of - v.send_us < validity_us:  # type: ignore[operator]
                 young += 1
+    return _time_to_deliver(durations, young, sent)
+
+
+def _time_to_deliver(durations: Sequence[int], young: int, sent: int) -> TimeToDeliver:
     if not durations:
         return TimeToDeliver(median_s=None, p90_s=None, p99_s=None, young_share=rate(young, sent))
     return TimeToDeliver(
@@ -54,34 +58,49 @@ def delivery_section(
     """D-1..D-9, X-1: counts in messages, unique users, rates over their denominators."""
     attempted = sent = failed = delivered = sms = failed_deliver = in_transit = 0
     segments = 0
+    young = 0  # X-2: in transit and younger than the validity period
+    durations: list[int] = []  # X-2: earliest receipt − send of Delivered messages
+    add_duration = durations.append
     # one message per user (one-time campaigns): unique users are the message counts
     multi = any(v.instance_id is not None for v in views)
     sent_users: set[str] = set()
     delivered_users: set[str] = set()
+    delivered_outcome, in_transit_outcome = Outcome.DELIVERED, Outcome.IN_TRANSIT
+    failed_outcome, sms_outcome = Outcome.FAILED, Outcome.SENT_AS_SMS
     for v in views:
         if not v.attempted:
             continue
         attempted += 1
         if v.sent:
             sent += 1
-            if multi:
-                sent_users.add(v.user_id)
-            segments += v.segments
+            send = v.send
+            if send is not None:
+                segments += send[3] or 0  # D-1: MessageView.segments
             outcome = v.outcome
-            if outcome == Outcome.DELIVERED:
+            if outcome == delivered_outcome:
                 delivered += 1
                 if multi:
                     delivered_users.add(v.user_id)
-            elif outcome == Outcome.IN_TRANSIT:
+                add_duration(v.receipt_us - v.send_us)  # type: ignore[operator]
+            elif outcome == in_transit_outcome:
                 in_transit += 1
-            elif outcome == Outcome.FAILED:
+                if as_of - v.send_us < validity_us:  # type: ignore[operator]
+                    young += 1
+            elif outcome == failed_outcome:
                 failed_deliver += 1
-            elif outcome == Outcome.SENT_AS_SMS:
+            elif outcome == sms_outcome:
                 sms += 1
-        elif v.failed_to_send:
+            if multi:
+                sent_users.add(v.user_id)
+        elif v.flags & _FAILED_TO_SEND:
             failed += 1
     awaiting = attempted - sent - failed  # D-4: Attempted = Sent + Failed + Awaiting
     tracked = delivery_tracked
+    if tracked:
+        durations.sort()
+        ttd = _time_to_deliver(durations, young, sent)
+    else:
+        ttd = TimeToDeliver()
     return DeliverySection(
         attempted=attempted,
         sent=sent,
@@ -97,7 +116,7 @@ def delivery_section(
         unique_sent_users=len(sent_users) if multi else sent,
         unique_delivered_users=(len(delivered_users) if multi else delivered) if tracked else None,
         total_segments=segments,
-        time_to_deliver=time_to_deliver(views, as_of, validity_us) if tracked else TimeToDeliver(),
+        time_to_deliver=ttd,
     )
 
 

@@ -15,7 +15,9 @@ from ..report import (
 )
 from ..taxonomy import classify_error, classify_failure, failure_reason
 from .rates import rate
-from .views import MessageView, Outcome
+from .views import _CTRL_REMOVED, _FAILED_TO_SEND, _FC_REMOVED, MessageView, Outcome
+
+_REMOVED = _FC_REMOVED | _CTRL_REMOVED
 
 __all__ = ["PERSONALIZATION_CATEGORIES", "errors_section", "outcome_reason"]
 
@@ -66,12 +68,15 @@ def errors_section(
     deliver: Counter[str] = Counter()
     deliver_class: dict[str, tuple[str | None, bool | None]] = {}
     sent = 0
+    failed = Outcome.FAILED
     for v in views:
-        if v.fc_removed and not v.attempted:
-            fc_users.add(v.user_id)
-        if v.ctrl_removed and not v.attempted:
-            ctrl_users.add(v.user_id)
-        if v.failed_to_send:
+        flags = v.flags
+        if flags & _REMOVED and not v.attempted:
+            if flags & _FC_REMOVED:
+                fc_users.add(v.user_id)
+            if flags & _CTRL_REMOVED:
+                ctrl_users.add(v.user_id)
+        if flags & _FAILED_TO_SEND:
             seen: set[str] = set()
             cats: set[str] = set()
             for _t, kind, key, pcat, error_code, reason, _ in v.fails:
@@ -90,7 +95,7 @@ def errors_section(
         if v.sent:
             sent += 1
             outcome = v.outcome
-            if outcome == Outcome.FAILED:
+            if outcome == failed:
                 ev = v.outcome_event
                 assert ev is not None
                 key = outcome_reason(ev)

@@ -6,7 +6,13 @@ from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
 from ..report import DataQuality, RejectedRow
-from .views import MessageView
+from .views import (
+    _DELIVERY_CONFLICT,
+    _RECEIPT_BEFORE_SEND,
+    _RECEIPT_WITHOUT_SEND,
+    _SEND_CONFLICT,
+    MessageView,
+)
 
 if TYPE_CHECKING:
     from ..engine import CampaignAccumulator, RunAccumulator
@@ -49,14 +55,16 @@ def data_quality_section(
     over_segments: list[str] = []
     max_segments = acc.campaign.max_segments
     for v in views:
-        if v.delivery_conflict:
-            delivery_conflicts += 1
-        if v.send_conflict:
-            send_conflicts += 1
-        if v.receipt_without_send:
-            without_send += 1
-        if v.receipt_before_send:
-            before_send += 1
+        flags = v.flags
+        if flags:
+            if flags & _DELIVERY_CONFLICT:
+                delivery_conflicts += 1
+            if flags & _SEND_CONFLICT:
+                send_conflicts += 1
+            if flags & _RECEIPT_WITHOUT_SEND:
+                without_send += 1
+            if flags & _RECEIPT_BEFORE_SEND:
+                before_send += 1
         if max_segments is not None and v.sent and v.segments > max_segments:
             over_segments.append(v.user_id)
     warnings = [*extra_warnings, *acc.notes]

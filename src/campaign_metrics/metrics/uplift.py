@@ -14,10 +14,10 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from ..engine import ConversionRecord
-from ..model import Campaign, Goal, Recipient
+from ..model import Campaign, Goal, Group, Recipient
 from ..report import Uplift
 from ..stats import Comparison, adjust_comparisons, compare
-from .views import MessageView
+from .views import _CTRL_REMOVED, MessageView
 
 __all__ = ["uplift_section"]
 
@@ -53,18 +53,24 @@ def uplift_section(
     """B-2, X-3: the comparisons of one campaign and the warnings they raise."""
     primary = campaign.primary_goal
     warnings: list[str] = []
-    listed_control = {u for u, r in (recipients or {}).items() if r.is_control}
+    control_group = Group.CONTROL  # Recipient.is_control, inline
+    listed_control = {u for u, r in (recipients or {}).items() if r.group is control_group}
     variation_names = {r.variation for r in (recipients or {}).values() if r.variation}
-    if not listed_control and len(variation_names) < 2 and not any(v.ctrl_removed for v in views):
+    if (
+        not listed_control
+        and len(variation_names) < 2
+        and not any(v.flags & _CTRL_REMOVED for v in views)
+    ):
         return None, warnings  # X-3: fewer than two groups, whatever the log says
     target: dict[str, int] = {}  # user → earliest D-2 event
     removed: dict[str, int] = {}  # user → earliest control_removed
     for v in views:
-        if v.attempted and v.first_d2 is not None:
+        first = v.first_d2
+        if first is not None and v.attempted:
             current = target.get(v.user_id)
-            if current is None or v.first_d2 < current:
-                target[v.user_id] = v.first_d2
-        if v.ctrl_removed and v.ctrl_us is not None:
+            if current is None or first < current:
+                target[v.user_id] = first
+        if v.flags & _CTRL_REMOVED and v.ctrl_us is not None:
             current = removed.get(v.user_id)
             if current is None or v.ctrl_us < current:
                 removed[v.user_id] = v.ctrl_us

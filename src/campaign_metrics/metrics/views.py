@@ -224,6 +224,9 @@ def resolve(
     """
     views: list[MessageView] = []
     append = views.append
+    new = MessageView.__new__
+    untracked = Outcome.NONE if connector else Outcome.PENDING  # D-8
+    lo, hi = selected if selected is not None else (0, 0)
     for key, s in messages:
         if type(key) is tuple:
             user_id, instance_id = key
@@ -232,50 +235,73 @@ def resolve(
         first = s.first_d2
         if first is not None and first > as_of:
             first = None
-        if selected is not None and (first is None or not (selected[0] <= first < selected[1])):
+        if selected is not None and (first is None or not (lo <= first < hi)):
             continue  # T-1: a date range selects messages by their earliest D-2 event
-        v = MessageView(user_id, instance_id)
+        # every slot is set once, here (MessageView.__init__'s defaults, then the facts)
+        v = new(MessageView)
+        v.user_id = user_id
+        v.instance_id = instance_id
+        v.clicks = ()
+        v.rare = _NO_RARE
         flags = 0
-        if s.fc_min is not None and s.fc_min <= as_of:
+        fc = s.fc_min
+        if fc is not None and fc <= as_of:
             flags |= _FC_REMOVED
-        if s.ctrl_min is not None and s.ctrl_min <= as_of:
+        ctrl = s.ctrl_min
+        if ctrl is not None and ctrl <= as_of:
             flags |= _CTRL_REMOVED
-            v._rare().ctrl_us = s.ctrl_min
+            v._rare().ctrl_us = ctrl
         if first is None:
+            v.attempted = False
+            v.first_d2 = None
+            v.sent = False
+            v.send_us = None
+            v.send = None
+            v.outcome = Outcome.NONE
+            v.receipt_us = None
             v.flags = flags
             append(v)
             continue
         v.first_d2 = first  # D-2: Attempted
         v.attempted = True
-        sent200 = s.sent_min if s.sent_min is not None and s.sent_min <= as_of else None
-        post = s.post_min if s.post_min is not None and s.post_min <= as_of else None
+        send = s.send  # its time is the earliest 200 send (sent_min)
+        sent200 = send[0] if send is not None and send[0] <= as_of else None
+        post = s.post_min
+        if post is not None and post > as_of:
+            post = None
         fails: tuple[FailRecord, ...] = ()
-        if s.fails:
-            fails = tuple(f for f in s.fails if f[0] <= as_of)
+        all_fails = s.fails
+        if all_fails:
+            fails = tuple(f for f in all_fails if f[0] <= as_of)
             if fails:
                 v._rare().fails = fails
-        if sent200 is not None or post is not None:
-            # D-1, D-3, D-12: Sent; the send instant is the earliest 200 send or post-send
-            if post is None:
-                send_us: int = sent200  # type: ignore[assignment]
-            elif sent200 is None:
-                send_us = post
-            else:
-                send_us = min(sent200, post)
-            v.send_us = send_us
-            v.sent = True
-            if sent200 is not None:
-                v.send = s.send
-            else:
-                flags |= _RECEIPT_WITHOUT_SEND  # D-12
-            if fails:
-                flags |= _SEND_CONFLICT  # D-3
-        else:
+        if sent200 is None and post is None:
             if fails:
                 flags |= _FAILED_TO_SEND  # D-3
+            v.sent = False
+            v.send_us = None
+            v.send = None
+            v.outcome = Outcome.NONE
+            v.receipt_us = None
             v.flags = flags
             append(v)
             continue
+        # D-1, D-3, D-12: Sent; the send instant is the earliest 200 send or post-send
+        if post is None:
+            send_us: int = sent200  # type: ignore[assignment]
+        elif sent200 is None:
+            send_us = post
+        else:
+            send_us = sent200 if sent200 <= post else post
+        v.send_us = send_us
+        v.sent = True
+        if sent200 is not None:
+            v.send = send
+        else:
+            v.send = None
+            flags |= _RECEIPT_WITHOUT_SEND  # D-12
+        if fails:
+            flags |= _SEND_CONFLICT  # D-3
         # K-2: a click later than send + 360 h is expired; clicks are post-send events
         clicks = s.clicks
         if clicks:
@@ -294,20 +320,25 @@ def resolve(
             if expired:
                 v._rare().expired_clicks = expired
         if not delivery_tracked:
-            v.outcome = Outcome.NONE if connector else Outcome.PENDING  # D-8
+            v.outcome = untracked
+            v.receipt_us = None
             v.flags = flags
             append(v)
             continue
-        receipt = s.receipt_min if s.receipt_min is not None and s.receipt_min <= as_of else None
+        receipt = s.receipt_min
+        if receipt is not None and receipt > as_of:
+            receipt = None
         v.receipt_us = receipt
         if receipt is not None and sent200 is not None and receipt < sent200:
             flags |= _RECEIPT_BEFORE_SEND  # D-12
         outcomes: tuple[OutcomeRecord, ...] = ()
-        if s.outcomes:
-            outcomes = tuple(o for o in s.outcomes if o[0] <= as_of)
+        all_outcomes = s.outcomes
+        if all_outcomes:
+            outcomes = tuple(o for o in all_outcomes if o[0] <= as_of)
             if outcomes:
                 v._rare().outcomes = outcomes
-        if s.fallback_min is not None and s.fallback_min <= as_of:
+        fallback = s.fallback_min
+        if fallback is not None and fallback <= as_of:
             v.outcome = Outcome.SENT_AS_SMS  # D-6 outranks everything
         elif receipt is not None:
             v.outcome = Outcome.DELIVERED
