@@ -161,7 +161,7 @@ def _tally(
         if sent:
             counts[_SENT] += 1
             send = v.send
-            raw_mode = None if send is None else send[4]
+            raw_mode = None if send is None else send[2]
             by_mode = by_mode_raw.get(raw_mode)
             if by_mode is None:
                 by_mode = by_mode_raw[raw_mode] = [0, 0, 0]
@@ -174,7 +174,7 @@ def _tally(
                 counts[_CLICKS] += len(clicks)
                 counts[_CLICKERS] += 1
                 by_mode[2] += 1
-            raw_tz = None if send is None else send[5]
+            raw_tz = None if send is None else send[3]
             by_tz_raw[raw_tz] = tz_get(raw_tz, 0) + 1
         elif v.failed_to_send:
             counts[_FAILED] += 1

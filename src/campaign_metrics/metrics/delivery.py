@@ -75,7 +75,7 @@ def delivery_section(
             sent += 1
             send = v.send
             if send is not None:
-                segments += send[3] or 0  # D-1: MessageView.segments
+                segments += send[1] or 0  # D-1: MessageView.segments
             outcome = v.outcome
             if outcome == delivered_outcome:
                 delivered += 1

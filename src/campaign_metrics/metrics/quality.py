@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from itertools import chain
 from typing import TYPE_CHECKING
 
 from ..report import DataQuality, RejectedRow
@@ -36,16 +37,18 @@ def data_quality_section(
     extra_warnings: Sequence[str],
 ) -> DataQuality:
     """What the data got wrong, counted; nothing dropped silently."""
+    from .._state import HEAD_SIZE
     from ..engine import count_distinct_ids
     from ..phone import mask_numbers_in_text
 
     pool = run.conversions
     # D-10: per identity, duplicates = records − distinct contents and
     # id_conflicts = distinct contents − 1, over every record read
-    sources: list[bytes] = [s.pairs for s in acc.messages.values()]
-    sources.append(b"".join(sorted(acc.campaign_level)))
-    distinct = sum(len(p) for p in sources) // 16
-    with_id, ids = count_distinct_ids(sources)
+    level = b"".join(sorted(acc.campaign_level))
+    states = acc.messages.values()
+    distinct = (sum(len(s.blob) for s in states) - HEAD_SIZE * len(states) + len(level)) // 16
+    # the pairs of one message at a time (each is a copy out of its blob)
+    with_id, ids = count_distinct_ids(chain((s.pairs for s in states), (level,)))
     pool_pairs = b"".join(pool.pairs())
     pool_with_id, pool_ids = count_distinct_ids([pool_pairs])
     duplicates = (acc.records - distinct) + (pool.records - len(pool_pairs) // 16)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from .._state import FailRecord, MessageState, OutcomeRecord, SendRecord
+from .._state import FailRecord, MessageState, OutcomeRecord, SendTail
 
 __all__ = [
     "CLICK_EXPIRY_US",
@@ -93,7 +93,8 @@ class MessageView:
         self.first_d2: int | None = None  # D-2: set when Attempted
         self.sent = False  # D-1, D-12
         self.send_us: int | None = None  # D-1: the send instant, set when Sent
-        self.send: SendRecord | None = None  # the 200 send at or before the instant
+        # the 200 send at or before the instant: (code, segments, send_mode, tz_mode)
+        self.send: SendTail | None = None
         self.outcome = Outcome.NONE
         self.receipt_us: int | None = None
         self.clicks: tuple[int, ...] = ()
@@ -172,23 +173,19 @@ class MessageView:
         return self.rare.expired_clicks
 
     @property
-    def sent_200_us(self) -> int | None:
-        return self.send[0] if self.send is not None else None
-
-    @property
     def segments(self) -> int:
         """D-1: from the canonical-first earliest 200 send (0 when missing)."""
-        return (self.send[3] or 0) if self.send is not None else 0
+        return (self.send[1] or 0) if self.send is not None else 0
 
     @property
     def send_mode(self) -> str:
         """D-1, B-3 (``default`` when missing)."""
-        return (self.send[4] or "default") if self.send is not None else "default"
+        return (self.send[2] or "default") if self.send is not None else "default"
 
     @property
     def tz_mode(self) -> str | None:
         """D-1, B-4 (``None``: unknown)."""
-        return self.send[5] if self.send is not None else None
+        return self.send[3] if self.send is not None else None
 
     @property
     def key(self) -> tuple[str, str | None]:
@@ -232,9 +229,9 @@ def resolve(
             user_id, instance_id = key
         else:
             user_id, instance_id = key, None
-        first = s.first_d2
-        if first is not None and first > as_of:
-            first = None
+        # the packed minimums in one read (NONE, later than every instant, when unset)
+        first_us, sent_min, post_us, receipt_us = s.times()
+        first = first_us if first_us <= as_of else None
         if selected is not None and (first is None or not (lo <= first < hi)):
             continue  # T-1: a date range selects messages by their earliest D-2 event
         # every slot is set once, here (MessageView.__init__'s defaults, then the facts)
@@ -264,11 +261,9 @@ def resolve(
             continue
         v.first_d2 = first  # D-2: Attempted
         v.attempted = True
-        send = s.send  # its time is the earliest 200 send (sent_min)
-        sent200 = send[0] if send is not None and send[0] <= as_of else None
-        post = s.post_min
-        if post is not None and post > as_of:
-            post = None
+        send = s.send_tail  # the earliest 200 send's (code, segments, modes), shared
+        sent200 = sent_min if sent_min <= as_of and send is not None else None
+        post = post_us if post_us <= as_of else None
         fails: tuple[FailRecord, ...] = ()
         all_fails = s.fails
         if all_fails:
@@ -325,9 +320,7 @@ def resolve(
             v.flags = flags
             append(v)
             continue
-        receipt = s.receipt_min
-        if receipt is not None and receipt > as_of:
-            receipt = None
+        receipt = receipt_us if receipt_us <= as_of else None
         v.receipt_us = receipt
         if receipt is not None and sent200 is not None and receipt < sent200:
             flags |= _RECEIPT_BEFORE_SEND  # D-12
