@@ -67,7 +67,7 @@ def fold_file(
     accumulator's conversion pool. Lenient mode keeps rejected records in the state.
     """
     from .io._fast import fold_events_file
-    from .io.readers import iter_conversions
+    from .io.readers import fold_conversions
 
     acc = CampaignAccumulator(campaign)
     p = Path(path)
@@ -79,14 +79,22 @@ def fold_file(
         acc.reject(RejectedRecord.from_error(error, p.name, line))
 
     if p.name.startswith("conversions"):
-        for line, item in iter_conversions(p, naive_zone=zone):
-            if isinstance(item, InputError):
-                on_bad(item, line)
-            else:
-                acc.conversions.add(item)
+        # every user's conversions are kept: which users the campaign reached is known
+        # only after the merge, and attribution matches conversions to messages (A-6)
+        fold_conversions(acc.conversions, p, keep=_EVERYONE, on_bad=on_bad, naive_zone=zone)
     else:
         fold_events_file(acc, p, naive_zone=zone, on_bad=on_bad)
     return acc
+
+
+class _Everyone:
+    """A container holding every user id."""
+
+    def __contains__(self, item: object) -> bool:
+        return True
+
+
+_EVERYONE = _Everyone()
 
 
 def merge_accumulators(accs: Iterable[CampaignAccumulator]) -> CampaignAccumulator:
