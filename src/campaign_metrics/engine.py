@@ -16,21 +16,27 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-import hashlib
 from collections.abc import Iterable, Mapping
-from decimal import Decimal
-from functools import partial
 from itertools import islice
 from operator import attrgetter
 from typing import TYPE_CHECKING, Any, Union
 
+from ._pool import ConversionPool, ConversionRecord
+from ._records import (
+    HASH8,
+    KEY_FIELDS,
+    RejectedRecord,
+    count_distinct_ids,
+    event_key,
+    key_cell,
+    record_pair,
+)
 from ._state import (
     EMPTY_BLOB,
     HEAD,
     HEAD_SIZE,
     NO_ID,
     NONE,
-    PAIR,
     MessageState,
     SendRecord,
     SendTail,
@@ -38,7 +44,7 @@ from ._state import (
     merge_pairs,
     send_tail,
 )
-from .canonical import canonical_conversion, canonical_event
+from .canonical import canonical_event
 from .errors import InputError, MergeError
 from .model import (
     EXTRA_FIELDS,
@@ -50,21 +56,22 @@ from .model import (
     SendMode,
     TzMode,
 )
-from .timezones import to_us
 
 if TYPE_CHECKING:
     from .report import Report
 
 __all__ = [
+    "HASH8",
+    "KEY_FIELDS",
     "CampaignAccumulator",
     "ConversionPool",
+    "ConversionRecord",
     "RejectedRecord",
     "RunAccumulator",
+    "event_key",
+    "key_cell",
+    "record_pair",
 ]
-
-#: The stable 8-byte hash of the D-10 pairs (BLAKE2s: the fastest of hashlib's on short
-#: texts); ``HASH8(data).digest()``.
-HASH8 = partial(hashlib.blake2s, digest_size=8)
 
 _ET = EventType
 _TIMELINE_TYPES = frozenset(
@@ -123,53 +130,6 @@ def _send_tail(extras: Extras) -> SendTail:
     )
 
 
-def record_pair(event_id: str | None, key: str) -> bytes:
-    """The 16-byte (identity, content) pair of a record (D-10).
-
-    ``key`` is an unambiguous text of the record's parsed fields, ``event_id`` included
-    (see :func:`event_key`); the identity part is zero for a record without
-    ``event_id`` (its content is its identity).
-    """
-    content = HASH8(key.encode()).digest()
-    if event_id is None:
-        return NO_ID + content
-    return HASH8(event_id.encode()).digest() + content
-
-
-#: The fields of a message event's key, in order (the campaign id is implied).
-KEY_FIELDS = ("event_id", "instance_id", "user_id", "type", "time", *EXTRA_FIELDS)
-
-
-def key_cell(value: object) -> str:
-    """One field of a record's key: ``""`` for absent, ``"\\x00"`` for an empty text,
-    integers in decimal, texts holding a separator escaped."""
-    if value is None:
-        return ""
-    if type(value) is int:
-        return str(value)
-    text = str(value)
-    if not text:
-        return "\x00"
-    if "\x1f" in text or "\x00" in text or "\x01" in text:
-        return "\x01" + repr(text)
-    return text
-
-
-def event_key(
-    event_id: str | None,
-    instance_id: str | None,
-    user_id: str | None,
-    type_: str,
-    time_us: int,
-    extras: Extras,
-) -> str:
-    """The unambiguous text of a message event's parsed fields (D-10: equal parsed
-    content ⇔ equal key). The file readers build the same text straight from a row."""
-    cells = [key_cell(event_id), key_cell(instance_id), key_cell(user_id), type_, str(time_us)]
-    cells.extend(map(key_cell, extras))
-    return "\x1f".join(cells)
-
-
 MessageKey = Union[str, tuple[str, str | None]]  # noqa: UP007
 
 
@@ -178,56 +138,6 @@ def split_key(key: MessageKey) -> tuple[str, str | None]:
     if type(key) is tuple:
         return key
     return key, None  # type: ignore[return-value]
-
-
-class RejectedRecord:
-    """A record lenient mode did not accept: its file, line, field and reason."""
-
-    __slots__ = ("field", "file", "line", "origin", "reason")
-
-    def __init__(
-        self,
-        file: str,
-        line: int | None,
-        field: str | None,
-        reason: str,
-        origin: str | None = None,
-    ) -> None:
-        self.file = file
-        self.line = line
-        self.field = field
-        self.reason = reason
-        self.origin = origin  # the directory the file is in (messages only, not the report)
-
-    @property
-    def where(self) -> str:
-        """``dir/file:line`` for messages."""
-        path = f"{self.origin}/{self.file}" if self.origin else self.file
-        return f"{path}:{self.line}" if self.line is not None else path
-
-    def sort_key(self) -> tuple[str, int, str, str]:
-        return (self.file, self.line or 0, self.field or "", self.reason)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"file": self.file, "line": self.line, "field": self.field, "reason": self.reason}
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, RejectedRecord) and self.sort_key() == other.sort_key()
-
-    def __hash__(self) -> int:
-        return hash(self.sort_key())
-
-    def __repr__(self) -> str:
-        return f"RejectedRecord({self.file!r}, {self.line!r}, {self.field!r}, {self.reason!r})"
-
-    @classmethod
-    def from_error(cls, error: InputError, file: str, line: int | None) -> RejectedRecord:
-        return cls(
-            error.file or file,
-            error.line if error.line is not None else line,
-            error.field,
-            error.reason,
-        )
 
 
 # --------------------------------------------------------------------------- campaigns
@@ -773,150 +683,6 @@ def _recipient_canonical(r: Recipient) -> str:
     )
 
 
-# --------------------------------------------------------------------------- conversions
-
-# A stored conversion: (time, name, revenue, properties, event_id, digest)
-ConversionRecord = tuple[int, str, Decimal | None, Any, str | None, bytes]
-
-
-class ConversionPool:
-    """The run's conversions, per user, deduplicated (D-10; identity = ``event_id``).
-
-    >>> pool = ConversionPool()
-    >>> len(pool)
-    0
-    """
-
-    __slots__ = ("by_user", "max_time", "records", "rejected")
-
-    def __init__(self) -> None:
-        self.by_user: dict[str, list[ConversionRecord]] = {}
-        self.records = 0
-        self.max_time: int | None = None
-        self.rejected: list[RejectedRecord] = []
-
-    def __len__(self) -> int:
-        return sum(len(v) for v in self.by_user.values())
-
-    def add(self, event: ConversionEvent) -> None:
-        """Fold one conversion."""
-        self.fold(
-            event.user_id,
-            event.name,
-            to_us(event.time),
-            event.revenue,
-            event.properties,
-            event.event_id,
-        )
-
-    def fold(
-        self,
-        user_id: str,
-        name: str,
-        t: int,
-        revenue: Decimal | None,
-        properties: Any,
-        event_id: str | None,
-        key: str | None = None,
-    ) -> None:
-        """Fold one conversion given as plain values.
-
-        ``key`` is the conversion's canonical form when the caller has written it
-        already; otherwise it is written here.
-        """
-        properties = properties or None
-        if key is None:
-            key = canonical_conversion(
-                user_id, name, t, event_id=event_id, revenue=revenue, properties=properties
-            )
-        self.fold_keyed(user_id, name, t, revenue, properties, event_id, key)
-
-    def fold_keyed(
-        self,
-        user_id: str,
-        name: str,
-        t: int,
-        revenue: Decimal | None,
-        properties: Any,
-        event_id: str | None,
-        key: str,
-    ) -> None:
-        """:meth:`fold` for a caller that has written the canonical form ``key`` and
-        gives ``properties`` as ``None`` or a non-empty mapping (the reader's hot path)."""
-        self.records += 1
-        if self.max_time is None or t > self.max_time:
-            self.max_time = t
-        digest = record_pair(event_id, key)
-        records = self.by_user.get(user_id)
-        if records is None:
-            self.by_user[user_id] = [(t, name, revenue, properties, event_id, digest)]
-            return
-        for rec in records:
-            if rec[5] == digest:
-                return  # D-10
-        records.append((t, name, revenue, properties, event_id, digest))
-
-    def merge_in(self, other: ConversionPool) -> None:
-        """Absorb ``other`` (in place)."""
-        for user, recs in other.by_user.items():
-            mine = self.by_user.get(user)
-            if mine is None:
-                self.by_user[user] = list(recs)
-                continue
-            seen = {r[5] for r in mine}
-            mine.extend(r for r in recs if r[5] not in seen)
-        self.records += other.records
-        if other.max_time is not None and (self.max_time is None or other.max_time > self.max_time):
-            self.max_time = other.max_time
-        self.rejected = sorted(self.rejected + other.rejected, key=RejectedRecord.sort_key)
-
-    def merge(self, other: ConversionPool) -> ConversionPool:
-        """A new pool holding both."""
-        out = self.copy()
-        out.merge_in(other)
-        return out
-
-    def copy(self) -> ConversionPool:
-        out = ConversionPool()
-        out.by_user = {u: list(r) for u, r in self.by_user.items()}
-        out.records = self.records
-        out.max_time = self.max_time
-        out.rejected = list(self.rejected)
-        return out
-
-    def drop_users(self, keep: set[str]) -> int:
-        """Forget the conversions of users outside ``keep``; returns how many were dropped."""
-        dropped = 0
-        for user in [u for u in self.by_user if u not in keep]:
-            dropped += len(self.by_user.pop(user))
-        return dropped
-
-    def distinct(self) -> int:
-        return sum(len(v) for v in self.by_user.values())
-
-    def pairs(self) -> Iterable[bytes]:
-        for recs in self.by_user.values():
-            for r in recs:
-                yield r[5]
-
-    def state_key(self) -> tuple[Any, ...]:
-        return (
-            tuple(
-                sorted((u, tuple(sorted(r[5] for r in recs))) for u, recs in self.by_user.items())
-            ),
-            self.records,
-            self.max_time,
-            tuple(sorted(r.sort_key() for r in self.rejected)),
-        )
-
-    def __getstate__(self) -> dict[str, Any]:
-        return {name: getattr(self, name) for name in ConversionPool.__slots__}
-
-    def __setstate__(self, state: dict[str, Any]) -> None:
-        for name, value in state.items():
-            setattr(self, name, value)
-
-
 # --------------------------------------------------------------------------- runs
 
 
@@ -959,44 +725,6 @@ class RunAccumulator:
 
         with paused_gc():
             return build_reports(self, as_of=as_of, attribution=attribution, date_range=date_range)
-
-
-def count_distinct_ids(pair_sources: Iterable[bytes]) -> tuple[int, int]:
-    """(distinct records with an identity, distinct identities) over packed pair lists."""
-    from array import array
-
-    # Identities are read as 64-bit integers (zero: no identity), a megabyte of pairs at
-    # a time, and go to 256 buckets by their low byte, so that the set built to count
-    # the distinct ones holds a 256th of them at a time (8 bytes per identity meanwhile).
-    buckets = [array("Q") for _ in range(256)]
-    appends = [b.append for b in buckets]
-    with_id = 0
-    chunk: list[bytes] = []
-    size = 0
-
-    def flush() -> int:
-        data = b"".join(chunk)
-        chunk.clear()
-        idents = memoryview(data).cast("Q")[:: PAIR // 8]  # the first 8 bytes of each pair
-        found = 0
-        for x in idents:
-            if x:
-                found += 1
-                appends[x & 255](x)
-        return found
-
-    for pairs in pair_sources:
-        chunk.append(pairs)
-        size += len(pairs)
-        if size >= 1 << 20:
-            with_id += flush()
-            size = 0
-    with_id += flush()
-    distinct = 0
-    for i, bucket in enumerate(buckets):
-        buckets[i] = array("Q")
-        distinct += len(set(bucket))
-    return with_id, distinct
 
 
 __all__ += ["count_distinct_ids", "merge_pairs"]
