@@ -10,6 +10,7 @@ import csv
 import json
 from pathlib import Path
 from typing import Any
+from unittest.mock import patch
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -193,12 +194,8 @@ def test_csv_batches_equal_the_object_path(
 
     path = _write(tmp_path, rows, "csv")
     zone = get_zone("Europe/Berlin") if naive else None
-    saved = _csvfold.BATCH_CHARS
-    _csvfold.BATCH_CHARS = batch_chars
-    try:
+    with patch.object(_csvfold, "BATCH_CHARS", batch_chars):
         fast = _fast_path(path, zone)
-    finally:
-        _csvfold.BATCH_CHARS = saved
     slow = _object_path(path, zone)
     assert [r.to_dict() for r in fast.rejected] == [r.to_dict() for r in slow.rejected]
     assert fast == slow
@@ -219,12 +216,8 @@ def test_csv_batches_keep_the_line_numbers_of_bad_records(tmp_path: Path) -> Non
     path = tmp_path / "events.csv"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     for batch_chars in (1, 30, 1 << 20):
-        saved = _csvfold.BATCH_CHARS
-        _csvfold.BATCH_CHARS = batch_chars
-        try:
+        with patch.object(_csvfold, "BATCH_CHARS", batch_chars):
             acc = _fast_path(path, None)
-        finally:
-            _csvfold.BATCH_CHARS = saved
         assert [(r.line, r.field) for r in acc.rejected] == [(4, "time"), (6, "user_id")]
         assert acc.records == 2
 
@@ -250,12 +243,8 @@ def test_jsonl_batches_equal_the_object_path(
 
     path = tmp_path / "events.jsonl"
     path.write_text("".join(line + "\n" for line in lines), encoding="utf-8")
-    saved = _jsonlfold.BATCH_CHARS
-    _jsonlfold.BATCH_CHARS = batch_chars
-    try:
+    with patch.object(_jsonlfold, "BATCH_CHARS", batch_chars):
         fast = _fast_path(path, None)
-    finally:
-        _jsonlfold.BATCH_CHARS = saved
     slow = _object_path(path, None)
     assert [r.to_dict() for r in fast.rejected] == [r.to_dict() for r in slow.rejected]
     assert fast == slow
@@ -276,10 +265,6 @@ def test_add_all_in_columns_equals_adding_one_at_a_time(data: st.DataObject) -> 
     one = CampaignAccumulator(campaign)
     for event in events:
         one.add(event)
-    saved = engine._BATCH
-    engine._BATCH = data.draw(st.sampled_from([1, 3, 8192]))
-    try:
+    with patch.object(engine, "_BATCH", data.draw(st.sampled_from([1, 3, 8192]))):
         many = CampaignAccumulator(campaign).add_all(events)
-    finally:
-        engine._BATCH = saved
     assert many == one

@@ -55,18 +55,12 @@ class ConversionPool:
         revenue: Decimal | None,
         properties: Any,
         event_id: str | None,
-        key: str | None = None,
     ) -> None:
-        """Fold one conversion given as plain values.
-
-        ``key`` is the conversion's canonical form when the caller has written it
-        already; otherwise it is written here.
-        """
+        """Fold one conversion given as plain values."""
         properties = properties or None
-        if key is None:
-            key = canonical_conversion(
-                user_id, name, t, event_id=event_id, revenue=revenue, properties=properties
-            )
+        key = canonical_conversion(
+            user_id, name, t, event_id=event_id, revenue=revenue, properties=properties
+        )
         self.fold_keyed(user_id, name, t, revenue, properties, event_id, key)
 
     def fold_keyed(

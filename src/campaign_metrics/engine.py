@@ -275,24 +275,19 @@ class CampaignAccumulator:
         t: int,
         event_id: str | None,
         extras: Extras = _NO_EXTRAS,
-        pair: bytes | None = None,
     ) -> None:
         """Fold one already-validated event given as plain values.
 
         ``extras`` holds the values of :data:`EXTRA_FIELDS` in order (enums as their
-        string values). ``pair`` may be passed when the caller computed it.
+        string values).
         """
-        self.records += 1
-        mt = self.max_time
-        if mt is None or t > mt:
-            self.max_time = t
+        self.count_records(1, t)
         if not self._multi:
             instance_id = None  # CH-4: one-time campaigns have one instance
-        if pair is None:
-            pair = record_pair(
-                event_id, event_key(event_id, instance_id, user_id, etype._value_, t, extras)
-            )
-        self.fold_record(user_id, instance_id, etype, t, event_id, extras, pair)
+        key = event_key(event_id, instance_id, user_id, etype._value_, t, extras)
+        self.fold_record(
+            user_id, instance_id, etype, t, event_id, extras, record_pair(event_id, key)
+        )
 
     def count_records(self, records: int, max_time: int | None) -> None:
         """Account for ``records`` records folded with :meth:`fold_record`, the latest

@@ -20,7 +20,8 @@ from typing import Any
 
 from .._state import NO_ID
 from ..engine import HASH8 as _hash8
-from ..engine import KEY_FIELDS, CampaignAccumulator
+from ..engine import KEY_FIELDS, CampaignAccumulator, record_pair
+from ..errors import InputError
 from ..model import (
     EXTRA_FIELDS,
     EXTRA_KEYS,
@@ -30,8 +31,9 @@ from ..model import (
     SkipReason,
     TzMode,
 )
+from ._events import event_from_mapping
 
-__all__ = ["ColumnFolder", "epoch_us", "extras_ok", "fold_message_events", "int_text"]
+__all__ = ["ColumnFolder", "FileFolder", "epoch_us", "extras_ok", "fold_message_events", "int_text"]
 
 _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
 _ONE_US = dt.timedelta(microseconds=1)
@@ -255,8 +257,73 @@ class ColumnFolder:
             on_slow(i)
 
 
+class FileFolder(ColumnFolder):
+    """A :class:`ColumnFolder` for one events file: what its record-at-a-time paths share."""
+
+    #: Whether the file's values are texts (CSV) rather than JSON values.
+    FROM_TEXT = False
+
+    def __init__(
+        self,
+        acc: CampaignAccumulator,
+        name: str,
+        naive_zone: dt.tzinfo | None,
+        on_bad: Callable[[InputError, int], None],
+    ) -> None:
+        super().__init__(acc)
+        self.name = name
+        self.naive_zone = naive_zone
+        self.on_bad = on_bad
+
+    def full_path(self, data: Any, line: int) -> None:
+        """Build the event the slow way: it is folded or its located error reported."""
+        try:
+            event = event_from_mapping(data, naive_zone=self.naive_zone, from_text=self.FROM_TEXT)
+        except InputError as exc:
+            self.on_bad(exc.located(self.name, line), line)
+            return
+        if event.campaign_id is not None and event.campaign_id != self.campaign_id:
+            self.on_bad(self.wrong_campaign(event.campaign_id, line), line)
+            return
+        self.acc.add(event)
+
+    def wrong_campaign(self, got: object, line: int) -> InputError:
+        """The located error of a record of another campaign."""
+        return InputError(
+            field="campaign_id",
+            expected=f"this directory's campaign '{self.campaign_id}'",
+            got=got,
+            file=self.name,
+            line=line,
+        )
+
+    def fold_one(
+        self,
+        user: str | None,
+        inst: str | None,
+        etype: EventType,
+        t: int,
+        event_id: str | None,
+        extras: tuple[Any, ...],
+        key: str,
+    ) -> None:
+        """Fold one plainly valid record whose D-10 key is ``key`` (counted here)."""
+        self.records += 1
+        if t > self.latest:
+            self.latest = t
+        self.acc.fold_record(
+            user,
+            inst if self.multi else None,
+            etype,
+            t,
+            event_id,
+            extras,
+            record_pair(event_id, key),
+        )
+
+
 _ID_FIELDS = ("event_id", "instance_id", "user_id", "campaign_id")
-_NONE_TEXT: dict[Any, str] = {None: ""}
+NONE_TEXT: dict[Any, str] = {None: ""}  # an absent value is an empty text
 _of_type = attrgetter("type")
 
 
@@ -296,7 +363,7 @@ def fold_message_events(
         if kinds <= {type(None)}:
             continue
         if kinds <= {str, type(None)} and "" not in values:
-            cols[name] = list(map(_NONE_TEXT.get, values, values))
+            cols[name] = list(map(NONE_TEXT.get, values, values))
         else:
             cols[name] = _value_texts(values, slow)
     folder.fold_columns(

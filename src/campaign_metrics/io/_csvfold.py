@@ -15,16 +15,17 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
+from itertools import chain
 from operator import itemgetter
 from pathlib import Path
 
-from ..engine import KEY_FIELDS, CampaignAccumulator, event_key, record_pair
+from ..engine import KEY_FIELDS, CampaignAccumulator, event_key
 from ..errors import InputError
 from ..model import EXTRA_FIELDS
-from ._columns import INT_FIELDS, NO_EXTRAS, SEP, TIMELINE, TYPES, ColumnFolder, epoch_us
-from ._events import EVENT_COLUMNS, event_from_mapping
-from .readers import ProgressFn, _open_text
+from ._columns import INT_FIELDS, NO_EXTRAS, SEP, TIMELINE, TYPES, FileFolder, epoch_us
+from ._events import EVENT_COLUMNS
+from .readers import ProgressFn, _ByteCounter, _open_text, csv_header, csv_records
 
 __all__ = ["CsvFolder", "fold_csv"]
 
@@ -35,8 +36,10 @@ BATCH_CHARS = 1 << 20
 _PENDING_LIMIT = 1 << 24  # characters held while a quoted cell goes on
 
 
-class CsvFolder(ColumnFolder):
+class CsvFolder(FileFolder):
     """Folds the records of one ``events.csv`` (after its header) into an accumulator."""
+
+    FROM_TEXT = True
 
     def __init__(
         self,
@@ -46,11 +49,8 @@ class CsvFolder(ColumnFolder):
         naive_zone: dt.tzinfo | None,
         on_bad: BadFn,
     ) -> None:
-        super().__init__(acc)
+        super().__init__(acc, name, naive_zone, on_bad)
         self.header = header
-        self.name = name
-        self.naive_zone = naive_zone
-        self.on_bad = on_bad
         width = self.width = len(header)
         col = {h: i for i, h in enumerate(header)}
         self.col = col
@@ -69,57 +69,27 @@ class CsvFolder(ColumnFolder):
 
     # ------------------------------------------------------------------ one record
 
-    def full_path(self, row: list[str], line: int) -> None:
-        """Build the event the slow way: it is folded or its located error reported."""
-        try:
-            event = event_from_mapping(
-                dict(zip(self.header, row)), naive_zone=self.naive_zone, from_text=True
-            )
-        except InputError as exc:
-            self.on_bad(exc.located(self.name, line), line)
-            return
-        if event.campaign_id is not None and event.campaign_id != self.campaign_id:
-            self.on_bad(self.wrong_campaign(event.campaign_id, line), line)
-            return
-        self.acc.add(event)
-
-    def wrong_campaign(self, got: object, line: int) -> InputError:
-        return InputError(
-            field="campaign_id",
-            expected=f"this directory's campaign '{self.campaign_id}'",
-            got=got,
-            file=self.name,
-            line=line,
-        )
+    def full_row(self, row: list[str], line: int) -> None:
+        """The full path for a row."""
+        self.full_path(dict(zip(self.header, row)), line)
 
     def fold_row(self, row: list[str], line: int) -> None:
-        """Fold one parsed row (record-at-a-time path)."""
-        width = self.width
-        if len(row) != width:
-            if not row or (len(row) == 1 and not row[0].strip()):
-                return  # a blank line
-            self.on_bad(
-                InputError(
-                    reason=f"expected {width} cells, got {len(row)}", file=self.name, line=line
-                ),
-                line,
-            )
-            return
+        """Fold one parsed row of the header's width (record-at-a-time path)."""
         etype = TYPES.get(row[self.i_type])
         t = epoch_us(row[self.i_time])
         if etype is None or t is None:
-            self.full_path(row, line)
+            self.full_row(row, line)
             return
         padded = [*row, ""]
         event_id, inst, user, camp = self.ids_of(padded)
         if not user and etype not in TIMELINE:
-            self.full_path(row, line)
+            self.full_row(row, line)
             return
         cells = self.extras_of(padded)
         if any(cells):
             checked = self.plans[etype].extras(cells)
             if checked is None:
-                self.full_path(row, line)
+                self.full_row(row, line)
                 return
             extras, canonical = checked
             if not canonical:  # D-10: integers in their canonical text
@@ -133,49 +103,21 @@ class CsvFolder(ColumnFolder):
             return
         padded[self.i_time] = str(t)
         key = SEP.join(self.key_of(padded))
+        event = event_id or None
+        instance = inst or None if self.multi else None
         if "\x00" in key or "\x01" in key or key.count(SEP) != len(KEY_FIELDS) - 1:
-            key = event_key(
-                event_id or None,
-                inst or None if self.multi else None,
-                user or None,
-                etype._value_,
-                t,
-                extras,
-            )
-        self.records += 1
-        if t > self.latest:
-            self.latest = t
-        self.acc.fold_record(
-            user or None,
-            inst or None if self.multi else None,
-            etype,
-            t,
-            event_id or None,
-            extras,
-            record_pair(event_id or None, key),
-        )
+            key = event_key(event, instance, user or None, etype._value_, t, extras)
+        self.fold_one(user or None, instance, etype, t, event, extras, key)
 
     def fold_rows(self, lines: Iterable[str], first_line: int) -> None:
         """Fold every record of ``lines`` one at a time (``first_line`` is the file line
         of the first of them)."""
-        reader = csv.reader(lines)
-        base = first_line - 1
-        start = first_line
-        while True:
-            try:
-                row = next(reader)
-            except StopIteration:
-                return
-            except csv.Error as exc:
-                self.on_bad(
-                    InputError(reason=f"unreadable CSV row: {exc}", file=self.name, line=start),
-                    start,
-                )
-                start = base + reader.line_num + 1
-                continue
-            line = start
-            start = base + reader.line_num + 1
-            self.fold_row(row, line)
+        records = csv_records(csv.reader(lines), self.name, self.width, first_line - 1)
+        for line, row in records:
+            if isinstance(row, InputError):
+                self.on_bad(row, line)
+            else:
+                self.fold_row(row, line)
 
     # ------------------------------------------------------------------ a batch
 
@@ -184,8 +126,7 @@ class CsvFolder(ColumnFolder):
         line of the first)."""
         text = "".join(lines)
         if "\x00" in text or "\x01" in text or SEP in text or set(map(len, rows)) != {self.width}:
-            for i, row in enumerate(rows):  # rare: blank lines, bad widths, separators
-                self.fold_row(row, first_line + i)
+            self.fold_rows(lines, first_line)  # rare: blank lines, bad widths, separators
             return
         cols = dict(zip(self.header, zip(*rows)))
 
@@ -206,29 +147,12 @@ def fold_csv(
     name = path.name
     with _open_text(path, name) as f:
         header_reader = csv.reader(f)
-        try:
-            header = next(header_reader)
-        except StopIteration:
+        header = csv_header(header_reader, name, EVENT_COLUMNS, ("type", "time"))
+        if header is None:
             return
-        except csv.Error as exc:
-            on_bad(InputError(reason=f"unreadable CSV header: {exc}", file=name, line=1), 1)
+        if isinstance(header, InputError):
+            on_bad(header, 1)
             return
-        header = [h.strip() for h in header]
-        if header and header[0].startswith("\ufeff"):
-            header[0] = header[0][1:]
-        for h in header:
-            if h not in EVENT_COLUMNS:
-                raise InputError(
-                    reason=f"unknown column '{h}' (allowed: {', '.join(EVENT_COLUMNS)})",
-                    file=name,
-                    line=1,
-                    field=h,
-                )
-        for required in ("type", "time"):
-            if required not in header:
-                raise InputError(
-                    reason=f"missing column '{required}'", file=name, line=1, field=required
-                )
         folder = CsvFolder(acc, header, name, naive_zone, on_bad)
         line = header_reader.line_num + 1  # the file line of the next record
         done = sum(len(h) for h in header)  # about the characters of the header
@@ -258,9 +182,9 @@ def fold_csv(
                     progress(done, line + len(pending) - 1)
                 if rows is None or len(rows) != len(pending):
                     # a quoted cell holds a line break: record at a time from here on
-                    rest: Iterable[str] = _chain(pending, f)
+                    rest: Iterable[str] = chain(pending, f)
                     if progress is not None:
-                        rest = _counted(rest, progress, done - size, line)
+                        rest = _ByteCounter(rest, _after(progress, done - size, line - 1))
                     folder.fold_rows(rest, line)
                     break
                 folder.fold_batch(pending, rows, line)
@@ -272,20 +196,10 @@ def fold_csv(
             acc.count_records(folder.records, folder.latest if folder.records else None)
 
 
-def _counted(lines: Iterable[str], progress: ProgressFn, done: int, line: int) -> Iterator[str]:
-    """``lines``, reporting progress about every megabyte (the record-at-a-time rest)."""
-    step = next_report = 1 << 20
-    read = 0
-    for text in lines:
-        read += len(text)
-        line += 1
-        if read >= next_report:
-            progress(done + read, line)
-            next_report = read + step
-        yield text
-    progress(done + read, line)
+def _after(progress: ProgressFn, done: int, lines: int) -> ProgressFn:
+    """``progress`` for a reader that starts after ``done`` characters and ``lines`` lines."""
 
+    def report(read: int, more: int) -> None:
+        progress(done + read, lines + more)
 
-def _chain(*parts: Iterable[str]) -> Iterator[str]:
-    for part in parts:
-        yield from part
+    return report

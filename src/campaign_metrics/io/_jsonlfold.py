@@ -21,12 +21,20 @@ from itertools import repeat
 from pathlib import Path
 from typing import Any
 
-from ..engine import CampaignAccumulator, event_key, record_pair
+from ..engine import CampaignAccumulator, event_key
 from ..errors import InputError
 from ..model import EXTRA_FIELDS, EXTRA_KEYS, EventType
-from ._columns import INT_FIELDS, TIMELINE, TYPES, ColumnFolder, epoch_us, extras_ok
-from ._events import EVENT_COLUMNS, event_from_mapping
-from .readers import ProgressFn, _open_text
+from ._columns import (
+    INT_FIELDS,
+    NONE_TEXT,
+    TIMELINE,
+    TYPES,
+    FileFolder,
+    epoch_us,
+    extras_ok,
+)
+from ._events import EVENT_COLUMNS
+from .readers import ProgressFn, _jsonl_record, _open_text
 
 __all__ = ["JsonlFolder", "fold_jsonl"]
 
@@ -42,66 +50,24 @@ _ALLOWED = {
     t.value: frozenset(EXTRA_KEYS[t]) | frozenset(_ID_KEYS) | {"type", "time"} for t in EventType
 }
 _EVERY_KEY = frozenset(EVENT_COLUMNS)
-_NONE_TEXT: dict[Any, str] = {None: ""}
 _TEXT_KINDS = frozenset({str, type(None)})
 _INT_KINDS = frozenset({int, type(None)})
 _loads = json.loads
 _get = dict.get
 
 
-class JsonlFolder(ColumnFolder):
+class JsonlFolder(FileFolder):
     """Folds the records of one ``events.jsonl`` into an accumulator."""
-
-    def __init__(
-        self,
-        acc: CampaignAccumulator,
-        name: str,
-        naive_zone: dt.tzinfo | None,
-        on_bad: BadFn,
-    ) -> None:
-        super().__init__(acc)
-        self.name = name
-        self.naive_zone = naive_zone
-        self.on_bad = on_bad
-
-    # ------------------------------------------------------------------ one record
-
-    def full_path(self, data: Any, line: int) -> None:
-        """Build the event the slow way: it is folded or its located error reported."""
-        try:
-            event = event_from_mapping(data, naive_zone=self.naive_zone, from_text=False)
-        except InputError as exc:
-            self.on_bad(exc.located(self.name, line), line)
-            return
-        if event.campaign_id is not None and event.campaign_id != self.campaign_id:
-            self.on_bad(self.wrong_campaign(event.campaign_id, line), line)
-            return
-        self.acc.add(event)
-
-    def wrong_campaign(self, got: object, line: int) -> InputError:
-        return InputError(
-            field="campaign_id",
-            expected=f"this directory's campaign '{self.campaign_id}'",
-            got=got,
-            file=self.name,
-            line=line,
-        )
 
     def fold_line(self, text: str, line: int) -> None:
         """Parse and fold one line (record-at-a-time path)."""
         if not text.strip():
-            return
-        try:
-            data = _loads(text)
-        except (json.JSONDecodeError, RecursionError) as exc:
-            msg = exc.msg if isinstance(exc, json.JSONDecodeError) else "nested too deeply"
-            col = f" (column {exc.colno})" if isinstance(exc, json.JSONDecodeError) else ""
-            self.on_bad(
-                InputError(reason=f"expected a JSON object: {msg}{col}", file=self.name, line=line),
-                line,
-            )
-            return
-        self.fold_object(data, line)
+            return  # a blank line holds no record
+        data = _jsonl_record(text, line, self.name, _as_is, None)
+        if isinstance(data, InputError):
+            self.on_bad(data, line)
+        else:
+            self.fold_object(data, line)
 
     def fold_object(self, data: Any, line: int) -> None:
         """Fold one parsed line (record-at-a-time path)."""
@@ -147,17 +113,14 @@ class JsonlFolder(ColumnFolder):
         values = tuple(extras)
         if not self.multi:
             inst = None  # CH-4: a one-time campaign ignores instance ids
-        self.records += 1
-        if t > self.latest:
-            self.latest = t
-        self.acc.fold_record(
+        self.fold_one(
             user,
             inst,
             etype,
             t,
             event_id,
             values,
-            record_pair(event_id, event_key(event_id, inst, user, etype._value_, t, values)),
+            event_key(event_id, inst, user, etype.value, t, values),
         )
 
     # ------------------------------------------------------------------ a batch
@@ -189,6 +152,10 @@ class JsonlFolder(ColumnFolder):
         self.fold_columns(cols, n, slow, one)
 
 
+def _as_is(data: Any) -> Any:
+    return data
+
+
 def _texts(key: str, values: list[Any], slow: set[int]) -> Sequence[str]:
     """A JSON field of every record as a text column: null or absent → ``""``, an integer
     field's ints in decimal; a record with any other value goes to ``slow``."""
@@ -197,7 +164,7 @@ def _texts(key: str, values: list[Any], slow: set[int]) -> Sequence[str]:
         if kinds <= _INT_KINDS:
             return ["" if v is None else str(v) for v in values]
     elif kinds <= _TEXT_KINDS and "" not in values:
-        return list(map(_NONE_TEXT.get, values, values))
+        return list(map(NONE_TEXT.get, values, values))
     out: list[str] = []
     integer = key in _INT_KEYS
     for i, v in enumerate(values):

@@ -15,7 +15,7 @@ import json
 import json.scanner
 import os
 import sys
-from collections.abc import Callable, Container, Iterator
+from collections.abc import Callable, Container, Iterable, Iterator, Sequence
 from decimal import Decimal
 from operator import itemgetter
 from pathlib import Path
@@ -90,9 +90,10 @@ def read_campaign(path: PathLike, *, name: str = "campaign.json") -> Campaign:
 
 
 class _ByteCounter:
-    """Wraps a text file and reports bytes read at most every ``step`` bytes."""
+    """Wraps a text file (or its lines) and reports bytes read at most every ``step``
+    bytes."""
 
-    def __init__(self, f: IO[str], progress: ProgressFn | None, step: int = 1 << 20) -> None:
+    def __init__(self, f: Iterable[str], progress: ProgressFn | None, step: int = 1 << 20) -> None:
         self.f = f
         self.progress = progress
         self.read = 0
@@ -175,61 +176,86 @@ def _iter_csv(
     """
     with _open_text(path, name) as f:
         reader = csv.reader(f if progress is None else _ByteCounter(f, progress))
-        try:
-            header = next(reader)
-        except StopIteration:
+        header = csv_header(reader, name, columns, required)
+        if header is None:
             return
-        except csv.Error as exc:
-            yield 1, InputError(reason=f"unreadable CSV header: {exc}", file=name, line=1)
+        if isinstance(header, InputError):
+            yield 1, header
             return
-        header = [h.strip() for h in header]
-        if header and header[0].startswith("\ufeff"):
-            header[0] = header[0][1:]
-        unknown = [h for h in header if h not in columns]
-        if unknown:
-            raise InputError(
-                reason=f"unknown column '{unknown[0]}' (allowed: {', '.join(columns)})",
-                file=name,
-                line=1,
-                field=unknown[0],
-            )
-        missing = [c for c in required if c not in header]
-        if missing:
-            raise InputError(
-                reason=f"missing column '{missing[0]}'", file=name, line=1, field=missing[0]
-            )
-        width = len(header)
         build_row = (
             row_builder(header)
             if row_builder is not None
             else lambda row: build(dict(zip(header, row)))
         )
-        start = reader.line_num + 1
-        while True:
-            try:
-                row = next(reader)
-            except StopIteration:
-                return
-            except csv.Error as exc:
-                yield start, InputError(reason=f"unreadable CSV row: {exc}", file=name, line=start)
-                start = reader.line_num + 1
-                continue
-            line_no = start
-            start = reader.line_num + 1
-            if not row or (len(row) == 1 and not row[0].strip()):
-                continue
-            if len(row) != width:
-                yield (
-                    line_no,
-                    InputError(
-                        reason=f"expected {width} cells, got {len(row)}", file=name, line=line_no
-                    ),
-                )
+        for line_no, row in csv_records(reader, name, len(header)):
+            if isinstance(row, InputError):
+                yield line_no, row
                 continue
             try:
                 yield line_no, build_row(row)
             except InputError as exc:
                 yield line_no, exc.located(name, line_no)
+
+
+def csv_header(
+    reader: Iterator[list[str]], name: str, columns: Sequence[str], required: Sequence[str]
+) -> list[str] | InputError | None:
+    """The checked header of a CSV file: None for an empty file, the located error of an
+    unreadable header; an unknown or a missing column raises :class:`InputError`."""
+    try:
+        header = next(reader)
+    except StopIteration:
+        return None
+    except csv.Error as exc:
+        return InputError(reason=f"unreadable CSV header: {exc}", file=name, line=1)
+    header = [h.strip() for h in header]
+    if header and header[0].startswith("\ufeff"):
+        header[0] = header[0][1:]
+    unknown = [h for h in header if h not in columns]
+    if unknown:
+        raise InputError(
+            reason=f"unknown column '{unknown[0]}' (allowed: {', '.join(columns)})",
+            file=name,
+            line=1,
+            field=unknown[0],
+        )
+    missing = [c for c in required if c not in header]
+    if missing:
+        raise InputError(
+            reason=f"missing column '{missing[0]}'", file=name, line=1, field=missing[0]
+        )
+    return header
+
+
+def csv_records(
+    reader: Any, name: str, width: int, base: int = 0
+) -> Iterator[tuple[int, list[str] | InputError]]:
+    """Each record of a ``csv.reader`` with the file line it starts on (``base`` lines
+    come before the reader's first), or the located error of an unreadable record or of
+    one with other than ``width`` cells; blank lines are skipped."""
+    start = base + reader.line_num + 1
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            yield start, InputError(reason=f"unreadable CSV row: {exc}", file=name, line=start)
+            start = base + reader.line_num + 1
+            continue
+        line_no = start
+        start = base + reader.line_num + 1
+        if not row or (len(row) == 1 and not row[0].strip()):
+            continue
+        if len(row) != width:
+            yield (
+                line_no,
+                InputError(
+                    reason=f"expected {width} cells, got {len(row)}", file=name, line=line_no
+                ),
+            )
+            continue
+        yield line_no, row
 
 
 def iter_events(
