@@ -7,10 +7,11 @@ function reads views, never the raw state.
 
 from __future__ import annotations
 
+import struct
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from .._state import FailRecord, MessageState, OutcomeRecord, SendTail
+from .._state import HEAD, FailRecord, MessageState, OutcomeRecord, SendTail
 
 __all__ = [
     "CLICK_EXPIRY_US",
@@ -47,6 +48,17 @@ _RECEIPT_BEFORE_SEND = 16
 _FC_REMOVED = 32
 _CTRL_REMOVED = 64
 
+# which of the message's packed instants (``MessageState.blob``: first D-2 event, earliest
+# 200 send, earliest post-send event, earliest receipt) a view reads: one small int, so a
+# view holds no int object of its own for its times
+_M_ATTEMPTED = 1  # first_d2 is the first packed instant
+_M_SEND_200 = 2  # send_us is the earliest 200 send
+_M_SEND_POST = 4  # send_us is the earliest post-send event
+_M_RECEIPT = 8  # receipt_us is the earliest receipt
+_INSTANT = struct.Struct("<q")
+_unpack_instant = _INSTANT.unpack_from
+assert HEAD.format == "<4q"  # the offsets below: 0, 8, 16, 24
+
 
 class _Rare:
     """The parts of a view few messages have (failures, removals, expired clicks)."""
@@ -68,35 +80,31 @@ class MessageView:
     """One message ((user, instance) pair) as of the report's instant.
 
     Compact: a million of them exist at once while a report is built, so the rarely set
-    facts live in one shared-by-default object and the yes/no facts in one int.
+    facts live in one shared-by-default object, the yes/no facts in one int, and the
+    instants are read on demand from the state's packed ``blob`` (shared, not copied),
+    which ``marks`` says how to read.
     """
 
     __slots__ = (
-        "attempted",
+        "blob",
         "clicks",
-        "first_d2",
         "flags",
         "instance_id",
+        "marks",
         "outcome",
         "rare",
-        "receipt_us",
         "send",
-        "send_us",
-        "sent",
         "user_id",
     )
 
     def __init__(self, user_id: str, instance_id: str | None) -> None:
         self.user_id = user_id
         self.instance_id = instance_id
-        self.attempted = False  # D-2
-        self.first_d2: int | None = None  # D-2: set when Attempted
-        self.sent = False  # D-1, D-12
-        self.send_us: int | None = None  # D-1: the send instant, set when Sent
+        self.blob = b""  # the message state's packed instants (read per ``marks``)
+        self.marks = 0  # which packed instants apply (none: not Attempted)
         # the 200 send at or before the instant: (code, segments, send_mode, tz_mode)
         self.send: SendTail | None = None
         self.outcome = Outcome.NONE
-        self.receipt_us: int | None = None
         self.clicks: tuple[int, ...] = ()
         self.flags = 0
         self.rare = _NO_RARE
@@ -107,6 +115,44 @@ class MessageView:
         return self.rare
 
     # ---------------------------------------------------------------- derived facts
+
+    @property
+    def attempted(self) -> bool:
+        """D-2."""
+        return bool(self.marks & _M_ATTEMPTED)
+
+    @property
+    def first_d2(self) -> int | None:
+        """D-2: the earliest event that makes the message Attempted (when it is)."""
+        if self.marks & _M_ATTEMPTED:
+            first: int = _unpack_instant(self.blob, 0)[0]
+            return first
+        return None
+
+    @property
+    def sent(self) -> bool:
+        """D-1, D-12."""
+        return bool(self.marks & (_M_SEND_200 | _M_SEND_POST))
+
+    @property
+    def send_us(self) -> int | None:
+        """D-1: the send instant, when Sent."""
+        marks = self.marks
+        if marks & _M_SEND_200:
+            sent: int = _unpack_instant(self.blob, 8)[0]
+            return sent
+        if marks & _M_SEND_POST:
+            post: int = _unpack_instant(self.blob, 16)[0]
+            return post
+        return None
+
+    @property
+    def receipt_us(self) -> int | None:
+        """D-5, A-2: the earliest receipt at or before the instant."""
+        if self.marks & _M_RECEIPT:
+            receipt: int = _unpack_instant(self.blob, 24)[0]
+            return receipt
+        return None
 
     @property
     def delivered(self) -> bool:
@@ -238,6 +284,7 @@ def resolve(
         v = new(MessageView)
         v.user_id = user_id
         v.instance_id = instance_id
+        v.blob = s.blob
         v.clicks = ()
         v.rare = _NO_RARE
         flags = 0
@@ -249,18 +296,13 @@ def resolve(
             flags |= _CTRL_REMOVED
             v._rare().ctrl_us = ctrl
         if first is None:
-            v.attempted = False
-            v.first_d2 = None
-            v.sent = False
-            v.send_us = None
+            v.marks = 0
             v.send = None
             v.outcome = Outcome.NONE
-            v.receipt_us = None
             v.flags = flags
             append(v)
             continue
-        v.first_d2 = first  # D-2: Attempted
-        v.attempted = True
+        marks = _M_ATTEMPTED  # D-2: Attempted
         send = s.send_tail  # the earliest 200 send's (code, segments, modes), shared
         sent200 = sent_min if sent_min <= as_of and send is not None else None
         post = post_us if post_us <= as_of else None
@@ -273,23 +315,19 @@ def resolve(
         if sent200 is None and post is None:
             if fails:
                 flags |= _FAILED_TO_SEND  # D-3
-            v.sent = False
-            v.send_us = None
+            v.marks = marks
             v.send = None
             v.outcome = Outcome.NONE
-            v.receipt_us = None
             v.flags = flags
             append(v)
             continue
         # D-1, D-3, D-12: Sent; the send instant is the earliest 200 send or post-send
-        if post is None:
+        if post is None or (sent200 is not None and sent200 <= post):
             send_us: int = sent200  # type: ignore[assignment]
-        elif sent200 is None:
-            send_us = post
+            marks |= _M_SEND_200
         else:
-            send_us = sent200 if sent200 <= post else post
-        v.send_us = send_us
-        v.sent = True
+            send_us = post
+            marks |= _M_SEND_POST
         if sent200 is not None:
             v.send = send
         else:
@@ -315,13 +353,15 @@ def resolve(
             if expired:
                 v._rare().expired_clicks = expired
         if not delivery_tracked:
+            v.marks = marks
             v.outcome = untracked
-            v.receipt_us = None
             v.flags = flags
             append(v)
             continue
         receipt = receipt_us if receipt_us <= as_of else None
-        v.receipt_us = receipt
+        if receipt is not None:
+            marks |= _M_RECEIPT
+        v.marks = marks
         if receipt is not None and sent200 is not None and receipt < sent200:
             flags |= _RECEIPT_BEFORE_SEND  # D-12
         outcomes: tuple[OutcomeRecord, ...] = ()
