@@ -64,15 +64,16 @@ def _count_split_buckets(
         return bucket_day.get(us // _BUCKET_US, 0) is None
 
     for v in views:
-        if not v.sent:
+        send_us = v.send_us
+        if send_us is None:  # not Sent
             continue
-        assert v.send_us is not None
-        if split(v.send_us):
-            sent[local_date(v.send_us, zone)] += 1
+        if split(send_us):
+            sent[local_date(send_us, zone)] += 1
         if tracked and v.outcome == Outcome.DELIVERED:
-            assert v.receipt_us is not None
-            if split(v.receipt_us):
-                delivered[local_date(v.receipt_us, zone)] += 1
+            receipt_us = v.receipt_us
+            assert receipt_us is not None
+            if split(receipt_us):
+                delivered[local_date(receipt_us, zone)] += 1
         if clicks_on:
             for c in v.clicks:
                 if split(c):
@@ -105,14 +106,15 @@ def daily_section(
     sent_get, delivered_get, clicks_get = sent_b.get, delivered_b.get, clicks_b.get
     delivered_outcome = Outcome.DELIVERED
     for v in views:
-        if not v.sent:
+        send_us = v.send_us
+        if send_us is None:  # not Sent
             continue
-        assert v.send_us is not None
-        b = v.send_us // _BUCKET_US
+        b = send_us // _BUCKET_US
         sent_b[b] = sent_get(b, 0) + 1
         if tracked and v.outcome == delivered_outcome:
-            assert v.receipt_us is not None
-            b = v.receipt_us // _BUCKET_US
+            receipt_us = v.receipt_us
+            assert receipt_us is not None
+            b = receipt_us // _BUCKET_US
             delivered_b[b] = delivered_get(b, 0) + 1
         if clicks_on:
             for c in v.clicks:

@@ -30,9 +30,10 @@ def time_to_deliver(views: Sequence[MessageView], as_of: int, validity_us: int) 
     sent = 0
     young = 0
     for v in views:
-        if v.sent:
+        send_us = v.send_us
+        if send_us is not None:  # Sent
             sent += 1
-            if v.outcome == Outcome.IN_TRANSIT and as_of - v.send_us < validity_us:  # type: ignore[operator]
+            if v.outcome == Outcome.IN_TRANSIT and as_of - send_us < validity_us:
                 young += 1
     return _time_to_deliver(durations, young, sent)
 
@@ -71,7 +72,8 @@ def delivery_section(
         if not v.attempted:
             continue
         attempted += 1
-        if v.sent:
+        send_us = v.send_us
+        if send_us is not None:  # Sent
             sent += 1
             send = v.send
             if send is not None:
@@ -81,10 +83,10 @@ def delivery_section(
                 delivered += 1
                 if multi:
                     delivered_users.add(v.user_id)
-                add_duration(v.receipt_us - v.send_us)  # type: ignore[operator]
+                add_duration(v.receipt_us - send_us)  # type: ignore[operator]
             elif outcome == in_transit_outcome:
                 in_transit += 1
-                if as_of - v.send_us < validity_us:  # type: ignore[operator]
+                if as_of - send_us < validity_us:
                     young += 1
             elif outcome == failed_outcome:
                 failed_deliver += 1

@@ -128,8 +128,9 @@ def overlap_warnings(
         if goal is None or events.count(goal.event) < 2:
             continue
         for v in v_list:
-            if v.sent and v.send_us is not None:
-                per_user.setdefault(v.user_id, []).append(v.send_us)
+            send_us = v.send_us
+            if send_us is not None:  # Sent
+                per_user.setdefault(v.user_id, []).append(send_us)
     for i in range(len(campaigns)):
         for j in range(i + 1, len(campaigns)):
             a, b = campaigns[i].campaign, campaigns[j].campaign

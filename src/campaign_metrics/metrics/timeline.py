@@ -31,7 +31,7 @@ def timeline_section(
     started = at("segmentation_started")
     completed = at("segmentation_completed")
     ready = at("campaign_ready")
-    sends = [v.send_us for v in views if v.sent and v.send_us is not None]
+    sends = [send_us for v in views if (send_us := v.send_us) is not None]  # the Sent
     first = min(sends) if sends else None
     last = max(sends) if sends else None
 
