@@ -86,6 +86,7 @@ class MessageView:
     """
 
     __slots__ = (
+        "attempted",
         "blob",
         "clicks",
         "flags",
@@ -94,6 +95,7 @@ class MessageView:
         "outcome",
         "rare",
         "send",
+        "sent",
         "user_id",
     )
 
@@ -102,6 +104,8 @@ class MessageView:
         self.instance_id = instance_id
         self.blob = b""  # the message state's packed instants (read per ``marks``)
         self.marks = 0  # which packed instants apply (none: not Attempted)
+        self.attempted = False  # D-2 (the yes/no facts read most: plain slots)
+        self.sent = False  # D-1, D-12
         # the 200 send at or before the instant: (code, segments, send_mode, tz_mode)
         self.send: SendTail | None = None
         self.outcome = Outcome.NONE
@@ -117,22 +121,12 @@ class MessageView:
     # ---------------------------------------------------------------- derived facts
 
     @property
-    def attempted(self) -> bool:
-        """D-2."""
-        return bool(self.marks & _M_ATTEMPTED)
-
-    @property
     def first_d2(self) -> int | None:
         """D-2: the earliest event that makes the message Attempted (when it is)."""
         if self.marks & _M_ATTEMPTED:
             first: int = _unpack_instant(self.blob, 0)[0]
             return first
         return None
-
-    @property
-    def sent(self) -> bool:
-        """D-1, D-12."""
-        return bool(self.marks & (_M_SEND_200 | _M_SEND_POST))
 
     @property
     def send_us(self) -> int | None:
@@ -297,12 +291,15 @@ def resolve(
             v._rare().ctrl_us = ctrl
         if first is None:
             v.marks = 0
+            v.attempted = False
+            v.sent = False
             v.send = None
             v.outcome = Outcome.NONE
             v.flags = flags
             append(v)
             continue
         marks = _M_ATTEMPTED  # D-2: Attempted
+        v.attempted = True
         send = s.send_tail  # the earliest 200 send's (code, segments, modes), shared
         sent200 = sent_min if sent_min <= as_of and send is not None else None
         post = post_us if post_us <= as_of else None
@@ -316,6 +313,7 @@ def resolve(
             if fails:
                 flags |= _FAILED_TO_SEND  # D-3
             v.marks = marks
+            v.sent = False
             v.send = None
             v.outcome = Outcome.NONE
             v.flags = flags
@@ -328,6 +326,7 @@ def resolve(
         else:
             send_us = post
             marks |= _M_SEND_POST
+        v.sent = True
         if sent200 is not None:
             v.send = send
         else:
