@@ -367,6 +367,8 @@ def _nanpa_national_reference(number: str, region: str | None) -> str | None:
         _NON_DIGITS,
     )
 
+    if not number.isascii():
+        return None  # other scripts' digits: the library reads them
     if _NANPA_PLUS.fullmatch(number):
         digits = _NON_DIGITS.sub("", number)[1:]
     elif region in _NANPA_REGIONS and _NANPA_NATIONAL.fullmatch(number):
@@ -390,3 +392,39 @@ def test_plain_writings_read_as_the_general_patterns(text: str, region: str | No
     from campaign_metrics.phone import _nanpa_national
 
     assert _nanpa_national(text, region) == _nanpa_national_reference(text, region)
+
+
+@st.composite
+def _other_script_numbers(draw: st.DrawFn) -> str:
+    """A +1 number with one digit written in Arabic-Indic digits (U+0660..U+0669)."""
+    digits = str(draw(st.integers(2_000_000_000, 9_999_999_999)))
+    i = draw(st.integers(0, 9))
+    digits = digits[:i] + chr(0x0660 + int(digits[i])) + digits[i + 1 :]
+    template = draw(st.sampled_from(["+1 {}", "{}", "1 {}", "+1{}"]))
+    return template.format(digits)
+
+
+@given(
+    st.one_of(_nanpa_texts(), _odd, _other_script_numbers()),
+    st.sampled_from(["US", "CA", None, "GB"]),
+)
+@settings(max_examples=600)
+def test_f4_valid_mobile_e164_equals_the_library_for_any_digits(
+    text: str, region: str | None
+) -> None:
+    """F-4: the fast +1 path gives the library's own E.164 form, also for numbers written
+    with other scripts' digits or spaces (the library reads them as ASCII)."""
+    from campaign_metrics.phone import _library_mobile_e164, _region, valid_mobile_e164
+
+    expected = _library_mobile_e164(text, _region(region)) if text.strip() else None
+    assert valid_mobile_e164(text, region) == expected
+
+
+def test_f4_other_scripts_digits_give_the_ascii_e164_form() -> None:
+    """F-4: duplicates are found on the E.164 form, whatever digits the number used."""
+    from campaign_metrics.phone import valid_mobile_e164
+
+    plain = valid_mobile_e164("+1 (201) 230-0000", "US")
+    assert plain is not None
+    assert valid_mobile_e164("+1 2012\u066300000", "US") == plain
+    assert valid_mobile_e164("(201) 2\u06630-0000", "US") == plain

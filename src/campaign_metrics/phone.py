@@ -258,7 +258,13 @@ def _nanpa_type_reference(nsn: str) -> int:
 
 
 def _nanpa_national(number: str, region: str | None) -> str | None:
-    """The 10-digit national number of a plainly written NANPA number, else None."""
+    """The 10-digit national number of a plainly written NANPA number, else None.
+
+    ASCII text only: the library reads other scripts' digits (and spaces) as their ASCII
+    values, which the patterns here would keep as they are; such numbers go to it.
+    """
+    if not number.isascii():
+        return None
     # only the first pattern has a "+", so at most one of them is tried
     if "+" in number:
         plain = _PLAIN_PLUS.fullmatch(number)
