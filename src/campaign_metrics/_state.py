@@ -12,10 +12,15 @@ from typing import Any
 
 __all__ = [
     "EMPTY_BLOB",
+    "FIRST_D2_AT",
     "HEAD",
     "HEAD_SIZE",
+    "INSTANT",
     "NONE",
     "PAIR",
+    "POST_MIN_AT",
+    "RECEIPT_MIN_AT",
+    "SENT_MIN_AT",
     "MessageState",
     "has_pair",
     "merge_pairs",
@@ -40,9 +45,12 @@ SendRecord = tuple[int, str | None, int | None, int | None, str | None, str | No
 # The fields of a send after its time and id: (response_code, segments, send_mode, tz_mode)
 SendTail = tuple[int | None, int | None, str | None, str | None]
 
-#: The packed minimums at the start of a message's ``blob``.
+#: The packed minimums at the start of a message's ``blob``: four instants.
 HEAD = struct.Struct("<4q")
 HEAD_SIZE = HEAD.size
+#: One packed instant, and where each of HEAD's four sits in a ``blob``.
+INSTANT = struct.Struct("<q")
+FIRST_D2_AT, SENT_MIN_AT, POST_MIN_AT, RECEIPT_MIN_AT = range(0, HEAD_SIZE, INSTANT.size)
 #: "Not set" in the packed minimums: later than every time.
 NONE = (1 << 63) - 1
 EMPTY_BLOB = HEAD.pack(NONE, NONE, NONE, NONE)

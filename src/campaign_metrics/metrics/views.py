@@ -7,11 +7,20 @@ function reads views, never the raw state.
 
 from __future__ import annotations
 
-import struct
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from .._state import HEAD, FailRecord, MessageState, OutcomeRecord, SendTail
+from .._state import (
+    FIRST_D2_AT,
+    INSTANT,
+    POST_MIN_AT,
+    RECEIPT_MIN_AT,
+    SENT_MIN_AT,
+    FailRecord,
+    MessageState,
+    OutcomeRecord,
+    SendTail,
+)
 
 __all__ = [
     "CLICK_EXPIRY_US",
@@ -55,9 +64,7 @@ _M_ATTEMPTED = 1  # first_d2 is the first packed instant
 _M_SEND_200 = 2  # send_us is the earliest 200 send
 _M_SEND_POST = 4  # send_us is the earliest post-send event
 _M_RECEIPT = 8  # receipt_us is the earliest receipt
-_INSTANT = struct.Struct("<q")
-_unpack_instant = _INSTANT.unpack_from
-assert HEAD.format == "<4q"  # the offsets below: 0, 8, 16, 24
+_unpack_instant = INSTANT.unpack_from
 
 
 class _Rare:
@@ -124,7 +131,7 @@ class MessageView:
     def first_d2(self) -> int | None:
         """D-2: the earliest event that makes the message Attempted (when it is)."""
         if self.marks & _M_ATTEMPTED:
-            first: int = _unpack_instant(self.blob, 0)[0]
+            first: int = _unpack_instant(self.blob, FIRST_D2_AT)[0]
             return first
         return None
 
@@ -133,10 +140,10 @@ class MessageView:
         """D-1: the send instant, when Sent."""
         marks = self.marks
         if marks & _M_SEND_200:
-            sent: int = _unpack_instant(self.blob, 8)[0]
+            sent: int = _unpack_instant(self.blob, SENT_MIN_AT)[0]
             return sent
         if marks & _M_SEND_POST:
-            post: int = _unpack_instant(self.blob, 16)[0]
+            post: int = _unpack_instant(self.blob, POST_MIN_AT)[0]
             return post
         return None
 
@@ -144,7 +151,7 @@ class MessageView:
     def receipt_us(self) -> int | None:
         """D-5, A-2: the earliest receipt at or before the instant."""
         if self.marks & _M_RECEIPT:
-            receipt: int = _unpack_instant(self.blob, 24)[0]
+            receipt: int = _unpack_instant(self.blob, RECEIPT_MIN_AT)[0]
             return receipt
         return None
 
