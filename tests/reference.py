@@ -11,7 +11,7 @@ from collections import defaultdict
 from typing import Any
 
 from campaign_metrics import Campaign, MessageEvent
-from campaign_metrics.canonical import canonical_event
+from campaign_metrics.canonical import canonical_event, json_key
 from campaign_metrics.timezones import to_us
 
 HOUR = dt.timedelta(hours=1)
@@ -38,7 +38,8 @@ RANK = {"deleted": 4, "hard_bounce": 3, "soft_bounce": 2, "delivery_failed": 2}
 
 def content(campaign: Campaign, e: MessageEvent) -> tuple[Any, ...]:
     inst = e.instance_id if campaign.multi_instance else None
-    return (e.event_id, e.user_id, inst, e.type.value, e.time, tuple(sorted(e.extras().items())))
+    extras = tuple(sorted(e.extras().items()))
+    return (e.event_id, e.user_id, inst, e.type.value, e.time, extras, json_key(dict(e.unlisted)))
 
 
 def canonical(campaign: Campaign, e: MessageEvent) -> str:
@@ -49,7 +50,7 @@ def canonical(campaign: Campaign, e: MessageEvent) -> str:
         user_id=e.user_id,
         event_id=e.event_id,
         instance_id=e.instance_id if campaign.multi_instance else None,
-        extras=e.extras(),
+        extras={**e.extras(), **e.unlisted},
     )
 
 

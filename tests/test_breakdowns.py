@@ -146,8 +146,9 @@ def _row(
 
 
 def test_locale_variation_rows_worked_example() -> None:
-    """B-1: cells per (locale, variation), all-locales rows per variation with the
-    delivery counts, the whole campaign; users without a locale are `default`."""
+    """B-1: rows by locale, by variation, or both — each variation and each locale over
+    all the others, the delivery counts only in the all-locales rows, the whole campaign;
+    users without a locale are `default`."""
     r = _example()
     expected = [
         # the whole campaign: 7 attempted (u1..u7), u7 failed; Delivered u1 u2 u4 u5 u6;
@@ -155,11 +156,12 @@ def test_locale_variation_rows_worked_example() -> None:
         _row((None, None), (7, 6, 1), 5, (4, 3), (3, 4, 60.0, 145), (2, 2)),
         _row((None, "A"), (2, 2, 0), 1, (2, 1), (1, 1, 100.0, 60), (1, 1)),  # u1 u3
         _row((None, "B"), (3, 2, 1), 2, (1, 1), (2, 3, 100.0, 85), (1, 1)),  # u2 u4 u7
-        _row(("default", None), None, 1, (0, 0), (0, 0, 0.0, 0), (0, 0)),  # u6
+        _row(("default", None), None, 2, (0, 0), (1, 2, 50.0, 75), (1, 1)),  # u4 u6
         _row(("default", "B"), None, 1, (0, 0), (1, 2, 100.0, 75), (1, 1)),  # u4
-        _row(("en", None), None, 1, (1, 1), (0, 0, 0.0, 0), (0, 0)),  # u5
+        _row(("en", None), None, 3, (4, 3), (2, 2, 200 / 3, 70), (1, 1)),  # u1 u2 u5
         _row(("en", "A"), None, 1, (2, 1), (1, 1, 100.0, 60), (1, 1)),  # u1
         _row(("en", "B"), None, 1, (1, 1), (1, 1, 100.0, 10), (0, 0)),  # u2
+        _row(("fr", None), None, 0, (0, 0), (0, 0, None, 0), (0, 0)),  # u3 u7 u8
         _row(("fr", "A"), None, 0, (0, 0), (0, 0, None, 0), (0, 0)),  # u3, u8: CVR undefined
         _row(("fr", "B"), None, 0, (0, 0), (0, 0, None, 0), (0, 0)),  # u7
     ]
@@ -225,13 +227,9 @@ def test_locale_variation_without_recipients_is_one_default_cell() -> None:
         ("default", None, None),
     ]
     assert rows[1].delivered == 0
-    # A-10: no goal, so every conversion key is null
-    assert (rows[0].converted_users, rows[0].cvr, rows[0].revenue, rows[0].goals) == (
-        None,
-        None,
-        None,
-        None,
-    )
+    # A-10: no goal, so every conversion key is null (and the goals list empty)
+    assert (rows[0].converted_users, rows[0].cvr, rows[0].revenue) == (None, None, None)
+    assert rows[0].goals == ()
 
 
 def test_locale_variation_cvr_is_over_sent_when_sent_only() -> None:
@@ -310,13 +308,13 @@ def test_click_based_conversions_are_null_without_click_tracking() -> None:
         campaign, EVENTS, recipients=PEOPLE, conversions=CONVERSIONS, attribution="click_through"
     )
     for row in _rows(r).values():
-        assert (row.converted_users, row.conversion_events, row.cvr, row.revenue, row.goals) == (
-            None,
+        assert (row.converted_users, row.conversion_events, row.cvr, row.revenue) == (
             None,
             None,
             None,
             None,
         )
+        assert row.goals == ()  # a list-shaped key is empty, never null
     assert r.breakdowns.send_mode is not None
     assert all(m.converted_users is None for m in r.breakdowns.send_mode)
 
@@ -370,6 +368,8 @@ def test_each_row_equals_the_report_of_its_users_alone(scenario: Any) -> None:
             mine = log
         elif locale is None:
             mine = [e for e in log if e.user_id and _cell_of(e.user_id, people)[1] == variation]
+        elif variation is None:
+            mine = [e for e in log if e.user_id and _cell_of(e.user_id, people)[0] == locale]
         else:
             mine = [
                 e for e in log if e.user_id and _cell_of(e.user_id, people) == (locale, variation)
@@ -407,18 +407,18 @@ def test_rows_partition_the_whole_campaign_row(scenario: Any) -> None:
     r = _report(campaign, log, people, as_of, type_)
     rows = _rows(r)
     whole = rows[(None, None)]
-    cells = [row for (loc, _), row in rows.items() if loc is not None]
-    no_variation = [row for (loc, var), row in rows.items() if loc is not None and var is None]
+    by_locale = [row for (loc, var), row in rows.items() if loc is not None and var is None]
     by_variation = [row for (loc, var), row in rows.items() if loc is None and var is not None]
     for key in (*SUMMED, "revenue"):
-        _assert_sum(cells, key, getattr(whole, key))
-        _assert_sum(by_variation + no_variation, key, getattr(whole, key))
+        _assert_sum(by_locale, key, getattr(whole, key))
         for v in by_variation:
             mine = [
                 row for (loc, var), row in rows.items() if loc is not None and var == v.variation
             ]
             assert mine
             _assert_sum(mine, key, getattr(v, key))
+        for loc_row in by_locale:
+            assert (loc_row.locale, None) in rows
     for key in ("attempted", "sent", "failed_to_send"):
         assert getattr(whole, key) == getattr(r.delivery, key)
     assert list(rows) == sorted(
@@ -437,11 +437,39 @@ def test_rows_partition_the_whole_campaign_row(scenario: Any) -> None:
 
 
 def test_users_without_a_variation_have_no_all_locales_row() -> None:
-    """B-1 (decision): users without a variation are in their locale's `(locale, None)`
-    cell and in the whole-campaign row, never in an all-locales variation row."""
+    """B-1: users without a variation are in their locale's row `(locale, None)` — every
+    user of the locale — and in the whole-campaign row, never in an all-locales variation
+    row; every locale has its row, also when all its users have a variation."""
     people = [Recipient(user_id="u0", locale="en", variation="A"), Recipient(user_id="u1")]
     log = [MessageEvent(type="sent", time=T0, user_id=u) for u in ("u0", "u1", "u2")]
     rows = _rows(report(make_campaign(click_tracking=True), log, recipients=people))
-    assert list(rows) == [(None, None), (None, "A"), ("default", None), ("en", "A")]
-    assert [row.sent for row in rows.values()] == [3, 1, None, None]
-    assert [row.delivered for row in rows.values()] == [0, 0, 0, 0]  # none Delivered yet
+    assert list(rows) == [
+        (None, None),
+        (None, "A"),
+        ("default", None),
+        ("en", None),
+        ("en", "A"),
+    ]
+    assert [row.sent for row in rows.values()] == [3, 1, None, None, None]
+    assert [row.delivered for row in rows.values()] == [0, 0, 0, 0, 0]  # none Delivered yet
+
+
+def test_locale_row_counts_every_variation_of_the_locale() -> None:
+    """B-1: `(de, null)` is the locale `de` over all variations — de/A delivered 2 and
+    de/B delivered 1 make de/null delivered 3 (not 0)."""
+    people = [
+        Recipient(user_id="a1", locale="de", variation="A"),
+        Recipient(user_id="a2", locale="de", variation="A"),
+        Recipient(user_id="b1", locale="de", variation="B"),
+        Recipient(user_id="f1", locale="fr", variation="B"),
+    ]
+    log = [MessageEvent(type="sent", time=T0, user_id=p.user_id) for p in people]
+    log += [
+        MessageEvent(type="delivered", time=T0 + dt.timedelta(minutes=1), user_id=p.user_id)
+        for p in people
+    ]
+    rows = _rows(report(make_campaign(click_tracking=True), log, recipients=people))
+    assert rows[("de", "A")].delivered == 2
+    assert rows[("de", "B")].delivered == 1
+    assert rows[("de", None)].delivered == 3
+    assert rows[("fr", None)].delivered == 1  # a locale whose users all have a variation

@@ -29,7 +29,7 @@ def test_a_blank_error_code_is_no_code() -> None:
     ]
     [r] = analyze(CampaignInput(c, events=events))
     assert [row.reason for row in r.errors.failed_to_send] == ["network"]
-    assert [row.reason for row in r.errors.failed_to_deliver or ()] == ["delivery_failed"]
+    assert [row.reason for row in r.errors.failed_to_deliver] == ["delivery_failed"]
 
 
 def test_shared_conversions_are_null_under_a_click_type_without_click_tracking() -> None:

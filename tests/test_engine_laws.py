@@ -225,7 +225,7 @@ def test_outcomes_partition_sent_and_attempted_adds_up(
             == d["sent"]
         )
     rows = r["errors"]["failed_to_deliver"]
-    if rows is not None:
+    if campaign.channel.value != "connector":  # D-8: a connector's list is empty
         assert sum(row["messages"] for row in rows) + (d["delivered"] or 0) == d["sent"]
 
 

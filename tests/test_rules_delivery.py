@@ -680,7 +680,7 @@ def test_sent_only_sms_mms_lists_pending_delivery_confirmation(channel: str) -> 
 def test_connector_has_no_pending_delivery_confirmation_row() -> None:
     """D-8: a connector campaign has no Pending delivery confirmation row."""
     r = report(make_campaign("connector"), [ev("sent", 0, "u1"), ev("sent", 0, "u2")])
-    rows = r.errors.failed_to_deliver or ()
+    rows = r.errors.failed_to_deliver
     assert all(row.reason != "pending_delivery_confirmation" for row in rows)
 
 

@@ -145,7 +145,8 @@ def _report(
 ) -> Report:
     if recipients is not None:
         acc = acc.copy()
-        acc.recipients = CampaignAccumulator(acc.campaign, recipients).recipients
+        listed = CampaignAccumulator(acc.campaign, recipients)
+        acc.recipients, acc.recipient_repeats = listed.recipients, listed.recipient_repeats
     pool = ConversionPool()
     for c in conversions or ():
         pool.add(c)

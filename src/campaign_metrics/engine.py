@@ -44,7 +44,7 @@ from ._state import (
     merge_pairs,
     send_tail,
 )
-from .canonical import canonical_event
+from .canonical import canonical_event, json_key
 from .errors import InputError, MergeError
 from .model import (
     EXTRA_FIELDS,
@@ -167,6 +167,7 @@ class CampaignAccumulator:
         "max_time",
         "messages",
         "notes",
+        "recipient_repeats",
         "recipients",
         "records",
         "rejected",
@@ -181,6 +182,8 @@ class CampaignAccumulator:
     ) -> None:
         self.campaign = campaign
         self.recipients: dict[str, Recipient] | None = _recipient_map(recipients)
+        # D-10 over recipients.csv rows (identity user_id): (duplicates, id_conflicts)
+        self.recipient_repeats: tuple[int, int] = _recipient_repeats(recipients)
         # one-time campaigns key a message by its user id, the others by (user, instance)
         self.messages: dict[MessageKey, MessageState] = {}
         self.campaign_level: set[bytes] = set()  # D-10 pairs of campaign-level records
@@ -233,14 +236,26 @@ class CampaignAccumulator:
         if extras[3] is not None or extras[6] is not None or extras[7] is not None:
             # category, send_mode, tz_mode are enums in the model, text in the engine
             extras = tuple(v.value if isinstance(v, enum.Enum) else v for v in extras)
-        self.fold(
-            event.user_id,
-            event.instance_id,
-            event.type,
-            (event.time - _EPOCH) // _ONE_US,
-            event.event_id,
-            extras,
-        )
+        t = (event.time - _EPOCH) // _ONE_US
+        if event.unlisted:
+            # FORMATS.md: the keys the type does not list are part of the content (D-10)
+            self.count_records(1, t)
+            instance_id = event.instance_id if self._multi else None
+            key = event_key(
+                event.event_id, instance_id, event.user_id, event.type._value_, t, extras
+            )
+            key += "\x1f\x02" + json_key(dict(event.unlisted))
+            self.fold_record(
+                event.user_id,
+                instance_id,
+                event.type,
+                t,
+                event.event_id,
+                extras,
+                record_pair(event.event_id, key),
+            )
+            return
+        self.fold(event.user_id, event.instance_id, event.type, t, event.event_id, extras)
 
     def add_all(self, events: Iterable[MessageEvent | ConversionEvent]) -> CampaignAccumulator:
         """Fold every event; returns ``self``."""
@@ -518,6 +533,7 @@ class CampaignAccumulator:
         self._check_compatible(other)
         if self.recipients is None:
             self.recipients = other.recipients
+            self.recipient_repeats = other.recipient_repeats
         messages = self.messages
         for key, state in other.messages.items():
             mine = messages.get(key)
@@ -544,6 +560,7 @@ class CampaignAccumulator:
     def copy(self) -> CampaignAccumulator:
         """An independent copy."""
         out = CampaignAccumulator(self.campaign, self.recipients)
+        out.recipient_repeats = self.recipient_repeats
         out.messages = {k: s.copy() for k, s in self.messages.items()}
         out.campaign_level = set(self.campaign_level)
         out.ignored_ids = set(self.ignored_ids)
@@ -577,6 +594,7 @@ class CampaignAccumulator:
             tuple(sorted(r.sort_key() for r in self.rejected)),
             frozenset(self.notes),
             self.conversions.state_key(),
+            self.recipient_repeats,
         )
 
     def __eq__(self, other: object) -> bool:
@@ -657,6 +675,22 @@ def _recipient_map(
         if kept is None or _recipient_canonical(r) < _recipient_canonical(kept):
             out[r.user_id] = r  # FORMATS.md: a repeated user_id keeps the row sorting first
     return out
+
+
+def _recipient_repeats(
+    recipients: Mapping[str, Recipient] | Iterable[Recipient] | None,
+) -> tuple[int, int]:
+    """D-10 over rows of recipients.csv, identity ``user_id`` (FORMATS.md): per user,
+    duplicates = rows − distinct contents and id_conflicts = distinct contents − 1."""
+    if recipients is None or isinstance(recipients, Mapping):
+        return (0, 0)
+    rows: dict[str, int] = {}
+    contents: dict[str, set[str]] = {}
+    for r in recipients:
+        rows[r.user_id] = rows.get(r.user_id, 0) + 1
+        contents.setdefault(r.user_id, set()).add(_recipient_canonical(r))
+    distinct = sum(len(c) for c in contents.values())
+    return (sum(rows.values()) - distinct, distinct - len(contents))
 
 
 def _recipient_canonical(r: Recipient) -> str:

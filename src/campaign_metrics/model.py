@@ -1024,6 +1024,24 @@ def _opt_text(field: str) -> Any:
     return attrs.field(default=None, validator=check, kw_only=True)
 
 
+#: The keys every message event may carry (FORMATS.md).
+_COMMON_EVENT_KEYS = frozenset(
+    {"event_id", "campaign_id", "instance_id", "user_id", "type", "time"}
+)
+
+
+def _unlisted(value: object) -> Mapping[str, Any]:
+    """The keys a record's type does not list, frozen (FORMATS.md: kept as content)."""
+    if isinstance(value, FrozenMapping) and all(v is not None for v in value.values()):
+        return value
+    if not isinstance(value, Mapping):
+        raise InputError(field="unlisted", expected="a mapping of keys to JSON values", got=value)
+    try:
+        return FrozenMapping({str(k): _freeze_json(v) for k, v in value.items() if v is not None})
+    except ValueError as exc:
+        raise InputError(field="unlisted", reason=str(exc)) from None
+
+
 def _event_type(value: object) -> EventType:
     if isinstance(value, EventType):
         return value
@@ -1057,7 +1075,9 @@ class MessageEvent:
 
     ``time`` is an aware datetime, kept in UTC. ``user_id`` is required except for the
     timeline events (T-2). Only the extra keys FORMATS.md lists for the event's type may
-    be set.
+    be set as fields; any other key of the record's file form is kept in ``unlisted``
+    (its JSON value, or its text in events.csv): part of the record's content under D-10
+    and otherwise ignored (FORMATS.md).
     """
 
     type: EventType = attrs.field(converter=_event_type)
@@ -1080,11 +1100,19 @@ class MessageEvent:
     tz_mode: TzMode | None = attrs.field(default=None, converter=_conv_tz_mode, kw_only=True)
     url: str | None = _opt_text("url")
     status_code: int | None = _opt_int("status_code")
+    unlisted: Mapping[str, Any] = attrs.field(
+        factory=FrozenMapping, converter=_unlisted, kw_only=True
+    )
 
     def __attrs_post_init__(self) -> None:
         if self.user_id is None and not self.type.is_timeline:
             raise InputError(field="user_id", expected="a user id", got=None)
         allowed = EXTRA_KEYS[self.type]
+        for key in self.unlisted:
+            if key in _COMMON_EVENT_KEYS or key in allowed:
+                raise InputError(
+                    field=key, reason=f"a key of a '{self.type}' event is not unlisted"
+                )
         for key in EXTRA_FIELDS:
             if getattr(self, key) is not None and key not in allowed:
                 raise InputError(

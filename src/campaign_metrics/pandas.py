@@ -251,7 +251,7 @@ def _conversion_goals(r: Report) -> list[dict[str, Any]]:
     return [
         {"attribution_type": name, **to_jsonable(goal)}
         for name in _ATTRIBUTION_TYPES
-        for goal in r.conversion.for_type(name).goals or ()
+        for goal in r.conversion.for_type(name).goals
     ]
 
 
@@ -259,7 +259,7 @@ def _locale_variation_goals(r: Report) -> list[dict[str, Any]]:
     return [
         {"locale": row.locale, "variation": row.variation, **to_jsonable(goal)}
         for row in r.breakdowns.locale_variation or ()
-        for goal in row.goals or ()
+        for goal in row.goals
     ]
 
 

@@ -131,7 +131,7 @@ class AttributionResult:
     revenue: Money = None
     average_order_value: Money = None
     average_revenue_per_user: Money = None
-    goals: tuple[GoalResult, ...] | None = None
+    goals: tuple[GoalResult, ...] = ()  # a list-shaped key: empty, never null
 
 
 @attrs.frozen(slots=True, kw_only=True)
@@ -215,7 +215,7 @@ class ErrorsSection:
     failed_to_send: tuple[FailedToSendRow, ...]
     removed: tuple[RemovedRow, ...]
     personalization: PersonalizationSection
-    failed_to_deliver: tuple[FailedToDeliverRow, ...] | None
+    failed_to_deliver: tuple[FailedToDeliverRow, ...]
     content_api: tuple[ContentApiRow, ...]
 
 
@@ -248,7 +248,7 @@ class LocaleVariationRow:
     conversion_events: Count
     cvr: Rate
     revenue: Money
-    goals: tuple[GoalResult, ...] | None
+    goals: tuple[GoalResult, ...]
 
 
 @attrs.frozen(slots=True, kw_only=True)

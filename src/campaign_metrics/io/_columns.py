@@ -355,7 +355,8 @@ def fold_message_events(
     ``add`` folds one of them the record-at-a-time way (for those not plainly valid).
     The caller accounts for ``folder.records`` at the end (:meth:`count_records`)."""
     n = len(events)
-    slow: set[int] = set()
+    # events with keys their type does not list go one at a time (their content differs)
+    slow: set[int] = {i for i, e in enumerate(events) if e.unlisted}
     cols: dict[str, Sequence[str]] = {"type": [t.value for t in map(_of_type, events)]}
     for name in (*_ID_FIELDS, *EXTRA_FIELDS):
         values = list(map(attrgetter(name), events))

@@ -57,6 +57,8 @@ class CsvFolder(FileFolder):
         self.i_type, self.i_time = col["type"], col["time"]
         pad = width  # a row gets one more, empty cell: the absent columns point at it
         self.extra_cols = [col.get(k, pad) for k in EXTRA_FIELDS]
+        # columns no type lists: a row with a cell there goes the full path (FORMATS.md)
+        self.unlisted_cols = [i for i, h in enumerate(header) if h not in EVENT_COLUMNS]
         self.extras_of = itemgetter(*self.extra_cols)
         self.ids_of = itemgetter(
             *(col.get(k, pad) for k in ("event_id", "instance_id", "user_id", "campaign_id"))
@@ -77,7 +79,7 @@ class CsvFolder(FileFolder):
         """Fold one parsed row of the header's width (record-at-a-time path)."""
         etype = TYPES.get(row[self.i_type])
         t = epoch_us(row[self.i_time])
-        if etype is None or t is None:
+        if etype is None or t is None or any(row[i] for i in self.unlisted_cols):
             self.full_row(row, line)
             return
         padded = [*row, ""]
@@ -129,11 +131,17 @@ class CsvFolder(FileFolder):
             self.fold_rows(lines, first_line)  # rare: blank lines, bad widths, separators
             return
         cols = dict(zip(self.header, zip(*rows)))
+        unlisted = self.unlisted_cols
+        slow = (
+            {i for i, row in enumerate(rows) if any(row[j] for j in unlisted)}
+            if unlisted
+            else set()
+        )
 
         def one(i: int) -> None:
             self.fold_row(rows[i], first_line + i)
 
-        self.fold_columns(cols, len(rows), set(), one)
+        self.fold_columns(cols, len(rows), slow, one)
 
 
 def fold_csv(
@@ -147,7 +155,7 @@ def fold_csv(
     name = path.name
     with _open_text(path, name) as f:
         header_reader = csv.reader(f)
-        header = csv_header(header_reader, name, EVENT_COLUMNS, ("type", "time"))
+        header = csv_header(header_reader, name, EVENT_COLUMNS, ("type", "time"), open_columns=True)
         if header is None:
             return
         if isinstance(header, InputError):

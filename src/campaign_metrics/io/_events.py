@@ -16,7 +16,6 @@ COMMON_KEYS = ("event_id", "campaign_id", "instance_id", "user_id", "type", "tim
 _INT_KEYS = frozenset({"response_code", "segments", "status_code"})
 #: Every key an event may carry, in a stable order (the columns of events.csv).
 EVENT_COLUMNS = (*COMMON_KEYS, *EXTRA_FIELDS)
-_ALL_KEYS = frozenset(EVENT_COLUMNS)
 
 
 def _id_value(key: str, value: object) -> str | None:
@@ -61,9 +60,6 @@ def event_from_mapping(
         raise InputError(expected="a JSON object", got=data)
     if from_text:
         data = {k: v for k, v in data.items() if v not in ("", None)}
-    for key in data:
-        if key not in _ALL_KEYS:
-            raise InputError(field=str(key), reason=f"unknown key '{key}'")
     type_text = data.get("type")
     if type_text is None:
         raise InputError(field="type", expected="an event type", got=None)
@@ -75,13 +71,12 @@ def event_from_mapping(
         )
     etype = EventType(type_text)
     allowed = EXTRA_KEYS[etype]
-    for key in data:
-        if key not in COMMON_KEYS and key not in allowed:
-            raise InputError(
-                field=key,
-                reason=f"not a key of a '{etype.value}' event "
-                f"(allowed: {', '.join(sorted(allowed)) or 'none'})",
-            )
+    # FORMATS.md: a key the type does not list is kept as content, never a reason to reject
+    unlisted = {
+        str(k): v
+        for k, v in data.items()
+        if k not in COMMON_KEYS and k not in allowed and v is not None
+    }
     time_text = data.get("time")
     if not isinstance(time_text, str):
         raise InputError(field="time", expected="an ISO-8601 time with a UTC offset", got=time_text)
@@ -100,6 +95,8 @@ def event_from_mapping(
             if key in _INT_KEYS:
                 value = _int_value(key, value, from_text)
             kwargs[key] = value
+    if unlisted:
+        kwargs["unlisted"] = unlisted
     try:
         return MessageEvent(type=etype, time=time, **kwargs)
     except TypeError as exc:  # a value of the wrong type for the field

@@ -168,6 +168,8 @@ def _iter_csv(
     build: Callable[[dict[str, str]], T],
     progress: ProgressFn | None,
     row_builder: Callable[[list[str]], Callable[[list[str]], T]] | None = None,
+    *,
+    open_columns: bool = False,
 ) -> Iterator[tuple[int, T | InputError]]:
     """Rows of a CSV file built by ``build`` (a row as a column → cell dict).
 
@@ -176,7 +178,7 @@ def _iter_csv(
     """
     with _open_text(path, name) as f:
         reader = csv.reader(f if progress is None else _ByteCounter(f, progress))
-        header = csv_header(reader, name, columns, required)
+        header = csv_header(reader, name, columns, required, open_columns=open_columns)
         if header is None:
             return
         if isinstance(header, InputError):
@@ -198,10 +200,17 @@ def _iter_csv(
 
 
 def csv_header(
-    reader: Iterator[list[str]], name: str, columns: Sequence[str], required: Sequence[str]
+    reader: Iterator[list[str]],
+    name: str,
+    columns: Sequence[str],
+    required: Sequence[str],
+    *,
+    open_columns: bool = False,
 ) -> list[str] | InputError | None:
     """The checked header of a CSV file: None for an empty file, the located error of an
-    unreadable header; an unknown or a missing column raises :class:`InputError`."""
+    unreadable header; a missing column, or an unknown one unless ``open_columns`` (the
+    events' file: FORMATS.md keeps an unlisted key as content), raises
+    :class:`InputError`."""
     try:
         header = next(reader)
     except StopIteration:
@@ -212,7 +221,7 @@ def csv_header(
     if header and header[0].startswith("\ufeff"):
         header[0] = header[0][1:]
     unknown = [h for h in header if h not in columns]
-    if unknown:
+    if unknown and not open_columns:
         raise InputError(
             reason=f"unknown column '{unknown[0]}' (allowed: {', '.join(columns)})",
             file=name,
@@ -276,6 +285,7 @@ def iter_events(
             ("type", "time"),
             lambda row: event_from_mapping(row, naive_zone=naive_zone, from_text=True),
             progress,
+            open_columns=True,
         )
     return _iter_jsonl(
         p,

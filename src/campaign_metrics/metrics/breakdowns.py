@@ -1,26 +1,26 @@
 """Breakdowns: locale × variation (B-1), send mode (B-3), time-zone delivery (B-4).
 
-Locale × variation rows (``locale_variation``), in this order:
+Locale × variation rows (``locale_variation``).
+
+A user's locale and variation are those of their row of recipients.csv. A user without
+a locale (or without a row) is in the ``default`` locale (B-1: "grouped by locale, by
+variation, or both"). The rows, in this order:
 
 1. the whole campaign: ``locale`` and ``variation`` both ``None``;
 2. each variation over all locales: ``locale`` ``None``, variations by code point;
-3. each (locale, variation) cell, by locale then variation (code point), the users
-   without a variation first within their locale.
+3. each locale over all its variations (``variation`` ``None``: every user of the locale,
+   with a variation or without), then that locale's cells (locale, variation) for each
+   variation, by code point.
 
-A user's locale and variation are those of their row of recipients.csv. A user without
-a locale (or without a row) is in the ``default`` locale (B-1). **Decision:** a user
-without a variation is in the cells ``(locale, None)`` — ``variation: None`` beside a
-locale means "no variation" — and has no all-locales row of their own, since that row
-would carry the keys of the whole-campaign row; they are counted in the whole-campaign
-row, so that:
+A user without a variation is in their locale's row and the whole-campaign row only, so:
 
 - for each variation, its cells sum to its all-locales row;
-- all cells sum to the whole-campaign row, and so do the all-locales variation rows plus
-  the cells without a variation (when no user has a variation, the cells alone).
+- the locale rows sum to the whole-campaign row; each locale's cells sum to its row less
+  its users without a variation.
 
 Events sum too: a conversion is one user's event, and a user is in one cell. A row
-exists for every (locale, variation) of a message of the report or of recipients.csv
-(zeros included); the whole-campaign row always exists.
+exists for every locale and (locale, variation) of a message of the report or of
+recipients.csv (zeros included); the whole-campaign row always exists.
 """
 
 from __future__ import annotations
@@ -216,19 +216,18 @@ def _locale_variation_rows(
     attribution: Attribution,
     selected_type: str,
 ) -> tuple[LocaleVariationRow, ...]:
-    # every row's counts: its cells' counts added up (a message is in one cell)
+    # every row's counts: its cells' counts added up (a message is in one cell); a cell
+    # (L, V) adds to (L, V), to its locale's row (L, None), to its variation's row
+    # (None, V) and to the whole campaign; a cell without a variation to (L, None) and the
+    # whole campaign only
     rows: dict[RowKey, list[int]] = {(None, None): [0] * 6}
     if recipients is not None:
-        for locale, variation in {(p.locale, p.variation) for p in recipients.values()}:
-            cell = (locale or DEFAULT_LOCALE, variation)
-            rows.setdefault(cell, [0] * 6)
-            if variation is not None:
-                rows.setdefault((None, variation), [0] * 6)
+        for cell in {(p.locale or DEFAULT_LOCALE, p.variation) for p in recipients.values()}:
+            for key in _row_keys(cell):
+                rows.setdefault(key, [0] * 6)
     for cell, counts in tally.cells.items():
-        targets = [rows.setdefault(cell, [0] * 6), rows[(None, None)]]
-        if cell[1] is not None:
-            targets.append(rows.setdefault((None, cell[1]), [0] * 6))
-        for total in targets:
+        for key in _row_keys(cell):
+            total = rows.setdefault(key, [0] * 6)
             for i, n in enumerate(counts):
                 total[i] += n
     key_cell = tally.key_cell
@@ -239,12 +238,22 @@ def _locale_variation_rows(
             return lambda k: k in key_cell
         if locale is None:
             return lambda k: (c := key_cell.get(k)) is not None and c[1] == variation
+        if variation is None:
+            return lambda k: (c := key_cell.get(k)) is not None and c[0] == locale
         return lambda k: key_cell.get(k) == row
 
     return tuple(
         _locale_variation_row(key, rows[key], members(key), campaign, attribution, selected_type)
         for key in sorted(rows, key=_sort_key)
     )
+
+
+def _row_keys(cell: Cell) -> tuple[RowKey, ...]:
+    """B-1: the rows a cell's messages are counted in, the whole campaign's last."""
+    locale, variation = cell
+    if variation is None:
+        return ((locale, None), (None, None))
+    return (cell, (locale, None), (None, variation), (None, None))
 
 
 def _conversions(

@@ -124,10 +124,8 @@ def errors_section(
         unique_messages=pers_messages,
         by_category={c: pers_categories.get(c, 0) for c in PERSONALIZATION_CATEGORIES},
     )
-    deliver_rows: tuple[FailedToDeliverRow, ...] | None
-    if connector:
-        deliver_rows = None
-    else:
+    deliver_rows: tuple[FailedToDeliverRow, ...] = ()  # D-8: a connector has no row
+    if not connector:
         deliver_rows = tuple(
             FailedToDeliverRow(
                 reason=key,

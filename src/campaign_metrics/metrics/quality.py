@@ -51,8 +51,9 @@ def data_quality_section(
     with_id, ids = count_distinct_ids(chain((s.pairs for s in states), (level,)))
     pool_pairs = b"".join(pool.pairs())
     pool_with_id, pool_ids = count_distinct_ids([pool_pairs])
-    duplicates = (acc.records - distinct) + (pool.records - len(pool_pairs) // 16)
-    id_conflicts = (with_id - ids) + (pool_with_id - pool_ids)
+    repeated_rows, conflicting_rows = acc.recipient_repeats  # FORMATS.md: recipients.csv
+    duplicates = (acc.records - distinct) + (pool.records - len(pool_pairs) // 16) + repeated_rows
+    id_conflicts = (with_id - ids) + (pool_with_id - pool_ids) + conflicting_rows
 
     delivery_conflicts = send_conflicts = without_send = before_send = 0
     over_segments: list[str] = []
