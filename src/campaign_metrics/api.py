@@ -136,12 +136,8 @@ def _load_directory(
                 rows.append(item)
         recipients = rows
     acc = CampaignAccumulator(campaign, recipients)
-    if recipients is not None and acc.recipients is not None:
-        repeated = len(recipients) - len(acc.recipients)
-        if repeated:  # FORMATS.md: the row sorting first is kept, and reported
-            acc.notes.add(
-                f"recipients.csv: {repeated} repeated user_id rows; the row sorting first was kept"
-            )
+    # FORMATS.md: repeated user_id rows are a D-10 identity, counted in data_quality's
+    # duplicates and id_conflicts (the accumulator's recipient_repeats), not a warning
     jsonl, csv_ = path / "events.jsonl", path / "events.csv"
     if jsonl.exists() and csv_.exists():
         raise ConfigurationError(

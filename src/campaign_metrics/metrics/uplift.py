@@ -23,7 +23,7 @@ __all__ = ["uplift_section"]
 
 
 def _converted(
-    windows: Mapping[str, int],
+    windows: Mapping[str, int | None],
     goal: Goal,
     conversions: Mapping[str, list[ConversionRecord]],
     window_us: int,
@@ -33,8 +33,8 @@ def _converted(
     out: set[str] = set()
     for user, start in windows.items():
         records = conversions.get(user)
-        if not records:
-            continue
+        if not records or start is None:
+            continue  # B-2: a control user whose window has not started converts nothing
         end = min(start + window_us, as_of)
         for t, name, _, props, _, _ in records:
             if start <= t <= end and goal.matches(name, props):
@@ -81,11 +81,11 @@ def uplift_section(
             f"and count as target (B-2), e.g. {', '.join(listed_but_sent[:3])}"
         )
     first_attempt = min(target.values()) if target else None
-    control: dict[str, int] = {}
+    # B-2: a control user is one whatever their window; without a start (no send attempt
+    # yet as of the instant) the window is empty
+    control: dict[str, int | None] = {}
     for user in (listed_control | removed.keys()) - target.keys():
-        start = removed.get(user, first_attempt)
-        if start is not None:
-            control[user] = start
+        control[user] = removed.get(user, first_attempt)
     if primary is None:
         return None, warnings
     window = campaign.window_us
@@ -98,7 +98,7 @@ def uplift_section(
     if not has_control and len(variations) < 2:
         return None, warnings  # fewer than two groups
 
-    def group(windows: Mapping[str, int], goal: Goal) -> tuple[int, int]:
+    def group(windows: Mapping[str, int | None], goal: Goal) -> tuple[int, int]:
         return len(_converted(windows, goal, conversions, window, as_of)), len(windows)
 
     overall: Comparison | None = None

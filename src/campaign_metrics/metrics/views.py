@@ -297,6 +297,8 @@ def resolve(
             flags |= _CTRL_REMOVED
             v._rare().ctrl_us = ctrl
         if first is None:
+            if not flags:
+                continue  # D-7: no record of this message at or before the instant
             v.marks = 0
             v.attempted = False
             v.sent = False
