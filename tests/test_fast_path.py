@@ -248,23 +248,3 @@ def test_jsonl_batches_equal_the_object_path(
     slow = _object_path(path, None)
     assert [r.to_dict() for r in fast.rejected] == [r.to_dict() for r in slow.rejected]
     assert fast == slow
-
-
-@given(st.data())
-@settings(max_examples=60, suppress_health_check=[HealthCheck.function_scoped_fixture])
-def test_add_all_in_columns_equals_adding_one_at_a_time(data: st.DataObject) -> None:
-    """D-10: ``add_all`` folds message events column by column; it equals ``add`` of
-    each event (conversions mixed in, any batch boundary)."""
-    from campaign_metrics import engine
-
-    from .strategies import campaigns, conversions, logs
-
-    campaign = data.draw(campaigns())
-    events: list[Any] = data.draw(logs(campaign)) + data.draw(conversions())
-    events = data.draw(st.permutations(events))
-    one = CampaignAccumulator(campaign)
-    for event in events:
-        one.add(event)
-    with patch.object(engine, "_BATCH", data.draw(st.sampled_from([1, 3, 8192]))):
-        many = CampaignAccumulator(campaign).add_all(events)
-    assert many == one

@@ -5,8 +5,8 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from campaign_metrics._state import NO_ID, PAIR
 from campaign_metrics.engine import count_distinct_ids
+from campaign_metrics.identity import NO_ID, PAIR
 
 
 def _reference_distinct_ids(pair_sources: list[bytes]) -> tuple[int, int]:

@@ -10,7 +10,6 @@ from typing import Any, TypeVar, Union
 
 import attrs
 
-from ._gc import paused_gc
 from .engine import (
     CampaignAccumulator,
     ConversionPool,
@@ -19,6 +18,7 @@ from .engine import (
     split_key,
 )
 from .errors import ConfigurationError, InputError
+from .gc_pause import paused_gc
 from .io._fast import fold_events_file
 from .io.readers import ProgressFn, fold_conversions, iter_recipients, read_campaign
 from .model import Campaign, ConversionEvent, MessageEvent, Recipient

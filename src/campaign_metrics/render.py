@@ -77,7 +77,7 @@ def _pinned(r: Report) -> Block | None:
     source = r._source
     pins: tuple[str, ...] = ()
     if source is not None:
-        for acc in source.run.campaigns:
+        for acc in source.campaigns:
             if acc.campaign.id == r.campaign_id:
                 pins = acc.campaign.pinned_metrics
     if not pins:

@@ -15,7 +15,7 @@ import attrs
 
 from .io.export import write_csv
 from .metrics.contacts import latest_sent, message_status, run_contact_facts
-from .metrics.views import MessageView
+from .metrics.types import MessageView
 from .phone import mask_number
 from .render import fmt, table_html
 from .report import Report, dumps, to_jsonable
@@ -146,7 +146,7 @@ def _campaign(report: Report) -> Any:
     source = report._source
     if source is None:
         return None
-    for acc in source.run.campaigns:
+    for acc in source.campaigns:
         if acc.campaign.id == report.campaign_id:
             return acc.campaign
     return None
@@ -338,9 +338,9 @@ def _selected_views(
     resolved_runs = []
     wanted = {r.campaign_id for r in reports}
     for source in _sources(reports):
-        resolved = source.resolve()
+        resolved = source
         resolved_runs.append(resolved)
-        for acc, views, attr in zip(resolved.run.campaigns, resolved.views, resolved.attributions):
+        for acc, views, attr in zip(resolved.campaigns, resolved.views, resolved.attributions):
             if acc.campaign.id in wanted:
                 chosen.append((acc, views, attr))
     return chosen, resolved_runs
@@ -379,8 +379,8 @@ def overview(reports: Sequence[Report]) -> Overview:
     unsubscribed: set[str] = set()
     by_report = {r.campaign_id: r for r in reports}
     for source in _sources(reports):
-        resolved = source.resolve()
-        facts = run_contact_facts(resolved.run.campaigns, resolved.views, resolved.as_of_us or 0)
+        resolved = source
+        facts = run_contact_facts(resolved.campaigns, resolved.views, resolved.as_of_us or 0)
         for cid, users in facts.unsubscribed.items():
             if cid in by_report:
                 unsubscribed |= users
@@ -451,7 +451,7 @@ def suppression_list(reports: Sequence[Report], *, show_numbers: bool = False) -
     hard: Counter[str] = Counter()
     opted: set[str] = set()
     for resolved in resolved_runs:
-        facts = run_contact_facts(resolved.run.campaigns, resolved.views, resolved.as_of_us or 0)
+        facts = run_contact_facts(resolved.campaigns, resolved.views, resolved.as_of_us or 0)
         hard.update(facts.hard_bounces)
         opted |= facts.opted_out
     latest: dict[str, tuple[Any, MessageView, Any]] = {}

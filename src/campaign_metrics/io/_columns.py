@@ -18,10 +18,9 @@ from itertools import compress, repeat
 from operator import add, attrgetter, floordiv, itemgetter, methodcaller, sub
 from typing import Any
 
-from .._state import NO_ID
-from ..engine import HASH8 as _hash8
-from ..engine import KEY_FIELDS, CampaignAccumulator, record_pair
 from ..errors import InputError
+from ..identity import HASH8 as _hash8
+from ..identity import KEY_FIELDS, NO_ID, record_pair
 from ..model import (
     EXTRA_FIELDS,
     EXTRA_KEYS,
@@ -32,6 +31,7 @@ from ..model import (
     TzMode,
 )
 from ._events import event_from_mapping
+from .sinks import EventSink
 
 __all__ = ["ColumnFolder", "FileFolder", "epoch_us", "extras_ok", "fold_message_events", "int_text"]
 
@@ -138,7 +138,7 @@ class TextPlan:
 class ColumnFolder:
     """Folds batches of records given as text columns into one accumulator."""
 
-    def __init__(self, acc: CampaignAccumulator) -> None:
+    def __init__(self, acc: EventSink) -> None:
         self.acc = acc
         self.campaign_id = acc.campaign.id
         self.multi = acc.campaign.multi_instance
@@ -265,7 +265,7 @@ class FileFolder(ColumnFolder):
 
     def __init__(
         self,
-        acc: CampaignAccumulator,
+        acc: EventSink,
         name: str,
         naive_zone: dt.tzinfo | None,
         on_bad: Callable[[InputError, int], None],

@@ -20,12 +20,13 @@ from itertools import chain
 from operator import itemgetter
 from pathlib import Path
 
-from ..engine import KEY_FIELDS, CampaignAccumulator, event_key
 from ..errors import InputError
+from ..identity import KEY_FIELDS, event_key
 from ..model import EXTRA_FIELDS
 from ._columns import INT_FIELDS, NO_EXTRAS, SEP, TIMELINE, TYPES, FileFolder, epoch_us
 from ._events import EVENT_COLUMNS
 from .readers import ProgressFn, _ByteCounter, _open_text, csv_header, csv_records
+from .sinks import EventSink
 
 __all__ = ["CsvFolder", "fold_csv"]
 
@@ -43,7 +44,7 @@ class CsvFolder(FileFolder):
 
     def __init__(
         self,
-        acc: CampaignAccumulator,
+        acc: EventSink,
         header: list[str],
         name: str,
         naive_zone: dt.tzinfo | None,
@@ -145,7 +146,7 @@ class CsvFolder(FileFolder):
 
 
 def fold_csv(
-    acc: CampaignAccumulator,
+    acc: EventSink,
     path: Path,
     naive_zone: dt.tzinfo | None,
     on_bad: BadFn,

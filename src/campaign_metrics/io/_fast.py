@@ -15,11 +15,11 @@ import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
 
-from ..engine import CampaignAccumulator
 from ..errors import InputError
 from ._csvfold import fold_csv
 from ._jsonlfold import fold_jsonl
 from .readers import ProgressFn
+from .sinks import EventSink
 
 __all__ = ["fold_events_file"]
 
@@ -27,7 +27,7 @@ BadFn = Callable[[InputError, int], None]
 
 
 def fold_events_file(
-    acc: CampaignAccumulator,
+    acc: EventSink,
     path: Path,
     *,
     naive_zone: dt.tzinfo | None,

@@ -21,8 +21,8 @@ from itertools import repeat
 from pathlib import Path
 from typing import Any
 
-from ..engine import CampaignAccumulator, event_key
 from ..errors import InputError
+from ..identity import event_key
 from ..model import EXTRA_FIELDS, EXTRA_KEYS, EventType
 from ._columns import (
     INT_FIELDS,
@@ -35,6 +35,7 @@ from ._columns import (
 )
 from ._events import EVENT_COLUMNS
 from .readers import ProgressFn, _jsonl_record, _open_text
+from .sinks import EventSink
 
 __all__ = ["JsonlFolder", "fold_jsonl"]
 
@@ -179,7 +180,7 @@ def _texts(key: str, values: list[Any], slow: set[int]) -> Sequence[str]:
 
 
 def fold_jsonl(
-    acc: CampaignAccumulator,
+    acc: EventSink,
     path: Path,
     naive_zone: dt.tzinfo | None,
     on_bad: BadFn,

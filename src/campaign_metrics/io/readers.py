@@ -24,7 +24,6 @@ from typing import IO, Any, TypeVar, Union
 import attrs
 
 from ..canonical import conversion_text, json_key, plain_decimal
-from ..engine import ConversionPool
 from ..errors import ConfigurationError, InputError
 from ..model import (
     Campaign,
@@ -38,6 +37,7 @@ from ..model import (
 from ..timezones import to_us
 from ._conversions import CONVERSION_KEYS, conversion_from_mapping
 from ._events import EVENT_COLUMNS, event_from_mapping
+from .sinks import ConversionSink
 
 __all__ = [
     "RECIPIENT_COLUMNS",
@@ -355,7 +355,7 @@ class ConversionsRead:
 
 
 def fold_conversions(
-    pool: ConversionPool,
+    pool: ConversionSink,
     path: PathLike,
     *,
     keep: Container[str],

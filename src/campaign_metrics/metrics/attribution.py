@@ -15,11 +15,10 @@ from decimal import Decimal
 
 import attrs
 
-from ..engine import ConversionRecord
 from ..model import Campaign, Channel
 from ..report import AttributionResult, ConversionSection, GoalResult
 from .rates import average_money, rate
-from .views import MessageView, Outcome
+from .types import ConversionRecord, MessageView, Outcome
 
 __all__ = [
     "IN_SESSION_US",

@@ -36,7 +36,7 @@ from ..report import (
     TimezoneSection,
 )
 from .attribution import Attribution, MessageKey, type_defined, type_result
-from .views import MessageView, Outcome
+from .types import MessageView, Outcome
 
 __all__ = ["DEFAULT_LOCALE", "SEND_MODES", "breakdowns_section"]
 

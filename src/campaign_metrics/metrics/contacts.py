@@ -11,10 +11,10 @@ import attrs
 from ..model import Channel
 from ..report import ContactsSection
 from ..taxonomy import ErrorCategory, classify_failure
-from .views import _NO_RARE, MessageView, Outcome
+from .types import _NO_RARE, MessageView, Outcome
 
 if TYPE_CHECKING:
-    from ..engine import CampaignAccumulator
+    from .types import CampaignFacts
 
 __all__ = [
     "ContactFacts",
@@ -101,7 +101,7 @@ class ContactFacts:
 
 
 def run_contact_facts(
-    campaigns: Sequence[CampaignAccumulator],
+    campaigns: Sequence[CampaignFacts],
     views: Sequence[Sequence[MessageView]],
     as_of: int,
 ) -> ContactFacts:

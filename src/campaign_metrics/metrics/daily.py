@@ -28,7 +28,7 @@ from ..model import Campaign
 from ..report import DailyRow
 from ..timezones import LocalDays, from_us, local_date
 from .attribution import Attribution, revenue_sum, revenue_tracked, type_defined
-from .views import MessageView, Outcome
+from .types import MessageView, Outcome
 
 __all__ = ["daily_section"]
 

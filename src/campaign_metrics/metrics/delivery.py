@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 from ..report import DeliverySection, EngagementSection, TimeToDeliver
 from .rates import rate
-from .views import _FAILED_TO_SEND, MessageView, Outcome
+from .types import _FAILED_TO_SEND, MessageView, Outcome
 
 __all__ = ["delivery_section", "engagement_section", "nearest_rank", "time_to_deliver"]
 

@@ -15,7 +15,7 @@ from ..report import (
 )
 from ..taxonomy import classify_error, classify_failure, failure_reason
 from .rates import rate
-from .views import _CTRL_REMOVED, _FAILED_TO_SEND, _FC_REMOVED, MessageView, Outcome
+from .types import _CTRL_REMOVED, _FAILED_TO_SEND, _FC_REMOVED, MessageView, Outcome
 
 _REMOVED = _FC_REMOVED | _CTRL_REMOVED
 

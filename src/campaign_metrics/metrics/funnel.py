@@ -8,7 +8,7 @@ from collections.abc import Mapping, Sequence
 from ..model import Recipient
 from ..phone import mobile_e164_checker
 from ..report import FunnelStage
-from .views import _FAILED_TO_SEND, _FC_REMOVED, MessageView, Outcome
+from .types import _FAILED_TO_SEND, _FC_REMOVED, MessageView, Outcome
 
 __all__ = ["funnel_section"]
 

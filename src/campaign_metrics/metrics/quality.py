@@ -3,20 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from itertools import chain
-from typing import TYPE_CHECKING
 
 from ..report import DataQuality, RejectedRow
-from .views import (
+from .types import (
     _DELIVERY_CONFLICT,
     _RECEIPT_BEFORE_SEND,
     _RECEIPT_WITHOUT_SEND,
     _SEND_CONFLICT,
+    CampaignFacts,
+    ConversionFacts,
     MessageView,
 )
-
-if TYPE_CHECKING:
-    from ..engine import CampaignAccumulator, RunAccumulator
 
 __all__ = ["data_quality_section", "overlap_warnings"]
 
@@ -29,35 +26,25 @@ def _examples(items: Iterable[str]) -> str:
 
 
 def data_quality_section(
-    acc: CampaignAccumulator,
+    facts: CampaignFacts,
     views: Sequence[MessageView],
     *,
-    run: RunAccumulator,
+    conversions: ConversionFacts,
     sent_outside_funnel: int,
     extra_warnings: Sequence[str],
 ) -> DataQuality:
-    """What the data got wrong, counted; nothing dropped silently."""
-    from .._state import HEAD_SIZE
-    from ..engine import count_distinct_ids
+    """What the data got wrong, counted; nothing dropped silently.
+
+    D-10: per identity, duplicates = records − distinct contents and id_conflicts =
+    distinct contents − 1, over every record read — the campaign's (``facts``) and the
+    run's conversions (``conversions``)."""
     from ..phone import mask_numbers_in_text
 
-    pool = run.conversions
-    # D-10: per identity, duplicates = records − distinct contents and
-    # id_conflicts = distinct contents − 1, over every record read
-    level = b"".join(sorted(acc.campaign_level))
-    states = acc.messages.values()
-    distinct = (sum(len(s.blob) for s in states) - HEAD_SIZE * len(states) + len(level)) // 16
-    # the pairs of one message at a time (each is a copy out of its blob)
-    with_id, ids = count_distinct_ids(chain((s.pairs for s in states), (level,)))
-    pool_pairs = b"".join(pool.pairs())
-    pool_with_id, pool_ids = count_distinct_ids([pool_pairs])
-    repeated_rows, conflicting_rows = acc.recipient_repeats  # FORMATS.md: recipients.csv
-    duplicates = (acc.records - distinct) + (pool.records - len(pool_pairs) // 16) + repeated_rows
-    id_conflicts = (with_id - ids) + (pool_with_id - pool_ids) + conflicting_rows
-
+    duplicates = facts.duplicates + conversions.duplicates
+    id_conflicts = facts.id_conflicts + conversions.id_conflicts
     delivery_conflicts = send_conflicts = without_send = before_send = 0
     over_segments: list[str] = []
-    max_segments = acc.campaign.max_segments
+    max_segments = facts.campaign.max_segments
     for v in views:
         flags = v.flags
         if flags:
@@ -71,21 +58,19 @@ def data_quality_section(
                 before_send += 1
         if max_segments is not None and v.sent and v.segments > max_segments:
             over_segments.append(v.user_id)
-    warnings = [*extra_warnings, *acc.notes]
+    warnings = [*extra_warnings, *facts.notes]
     if over_segments:  # O-6: one line per kind, a count and a few examples
         warnings.append(
             f"{len(over_segments)} sent messages have more than max_segments={max_segments} "
             f"segments (O-6), e.g. users {_examples(over_segments)}"
         )
-    if run.dropped_conversions:
+    if conversions.dropped:
         warnings.append(
-            f"{run.dropped_conversions} conversion records belong to users no campaign of "
+            f"{conversions.dropped} conversion records belong to users no campaign of "
             "the run reached; they were counted and not kept, so their duplicates are not "
             "told apart (A-6)"
         )
-    rejected = sorted(
-        [*acc.rejected, *pool.rejected, *run.shared_rejected], key=lambda r: r.sort_key()
-    )
+    rejected = sorted([*facts.rejected, *conversions.rejected], key=lambda r: r.sort_key())
     seen = set()
     rows = []
     for r in rejected:
@@ -106,13 +91,13 @@ def data_quality_section(
         receipts_without_send=without_send,
         receipt_before_send=before_send,
         sent_outside_funnel=sent_outside_funnel,
-        ignored_events=len(acc.ignored_ids),
+        ignored_events=facts.ignored_events,
         warnings=tuple(sorted(mask_numbers_in_text(w) for w in warnings)),
     )
 
 
 def overlap_warnings(
-    campaigns: Sequence[CampaignAccumulator], views: Sequence[Sequence[MessageView]]
+    campaigns: Sequence[CampaignFacts], views: Sequence[Sequence[MessageView]]
 ) -> dict[str, list[str]]:
     """X-8: campaigns with the same primary-goal event sent to the same user closer
     together than the smaller of their windows. One line per pair of campaigns."""

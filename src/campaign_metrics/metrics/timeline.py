@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 from ..model import Campaign, DeliveryType
 from ..report import Timeline
 from ..timezones import from_us
-from .views import MessageView
+from .types import MessageView
 
 __all__ = ["timeline_section"]
 

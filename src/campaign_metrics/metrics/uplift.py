@@ -13,11 +13,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from ..engine import ConversionRecord
 from ..model import Campaign, Goal, Group, Recipient
 from ..report import Uplift
 from ..stats import Comparison, adjust_comparisons, compare
-from .views import _CTRL_REMOVED, MessageView
+from .types import _CTRL_REMOVED, ConversionRecord, MessageView
 
 __all__ = ["uplift_section"]
 

@@ -6,15 +6,13 @@ from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
-from ._records import RejectedRecord, record_pair
-from .canonical import canonical_conversion
-from .model import ConversionEvent
-from .timezones import to_us
+from ..canonical import canonical_conversion
+from ..identity import RejectedRecord, record_pair
+from ..metrics.types import ConversionRecord
+from ..model import ConversionEvent
+from ..timezones import to_us
 
 __all__ = ["ConversionPool", "ConversionRecord"]
-
-# A stored conversion: (time, name, revenue, properties, event_id, digest)
-ConversionRecord = tuple[int, str, Decimal | None, Any, str | None, bytes]
 
 
 class ConversionPool:

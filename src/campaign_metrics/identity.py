@@ -14,13 +14,14 @@ from collections.abc import Iterable
 from functools import partial
 from typing import Any
 
-from ._state import NO_ID, PAIR
 from .errors import InputError
 from .model import EXTRA_FIELDS
 
 __all__ = [
     "HASH8",
     "KEY_FIELDS",
+    "NO_ID",
+    "PAIR",
     "RejectedRecord",
     "count_distinct_ids",
     "event_key",
@@ -29,6 +30,11 @@ __all__ = [
 ]
 
 Extras = tuple[Any, ...]
+
+#: Bytes per remembered record: an 8-byte identity digest (zero without ``event_id``)
+#: and an 8-byte content digest.
+PAIR = 16
+NO_ID = b"\0" * 8
 
 #: The stable 8-byte hash of the D-10 pairs (BLAKE2s: the fastest of hashlib's on short
 #: texts); ``HASH8(data).digest()``.
