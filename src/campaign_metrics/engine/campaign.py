@@ -23,13 +23,31 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from ..canonical import json_key
 from ..errors import InputError, MergeError
+from ..gc_pause import paused_gc
 from ..identity import RejectedRecord, event_key, record_pair
+from ..metrics.assemble import build_reports, check_parameters
 from ..model import EXTRA_FIELDS, Campaign, ConversionEvent, MessageEvent
 from .conversions import ConversionPool
 from .folding import LEVEL_TYPES, fold_campaign_level, fold_message
-from .merging import COPY_SET, FIRST, MAX, SUM, UNION, Field, copy_fields, fields_key
+from .merging import (
+    COPY_SET,
+    COPY_STATES,
+    FIRST,
+    MAX,
+    MERGE_IN,
+    MERGE_STATES,
+    MIN_PER_KEY,
+    SORTED_KEYS,
+    SORTED_UNION,
+    SUM,
+    UNION,
+    Field,
+    copy_fields,
+    fields_key,
+)
 from .message import MessageState, has_pair
 from .recipients import Recipients, recipient_map, recipient_repeats
+from .resolution import resolve_run
 
 if TYPE_CHECKING:
     from ..report import Report
@@ -52,23 +70,6 @@ def split_key(key: MessageKey) -> tuple[str, str | None]:
     return key, None  # type: ignore[return-value]
 
 
-def _merge_messages(
-    a: dict[MessageKey, MessageState], b: dict[MessageKey, MessageState]
-) -> dict[MessageKey, MessageState]:
-    """Per message, every field by its declared merge; ``b``'s states are adopted."""
-    for key, state in b.items():
-        mine = a.get(key)
-        if mine is None:
-            a[key] = state
-        else:
-            mine.merge_from(state)
-    return a
-
-
-def _copy_messages(messages: dict[MessageKey, MessageState]) -> dict[MessageKey, MessageState]:
-    return {k: s.copy() for k, s in messages.items()}
-
-
 def _messages_key(messages: dict[MessageKey, MessageState]) -> tuple[Any, ...]:
     return tuple(
         sorted(((u, i is not None, i or ""), s.key()) for (u, i), s in _split_items(messages))
@@ -77,27 +78,6 @@ def _messages_key(messages: dict[MessageKey, MessageState]) -> tuple[Any, ...]:
 
 def _split_items(messages: dict[MessageKey, MessageState]) -> Iterable[Any]:
     return ((split_key(k), s) for k, s in messages.items())
-
-
-def _merge_timelines(a: dict[str, int], b: dict[str, int]) -> dict[str, int]:
-    for name, t in b.items():
-        current = a.get(name)
-        if current is None or t < current:
-            a[name] = t
-    return a
-
-
-def _merge_rejected(a: list[RejectedRecord], b: list[RejectedRecord]) -> list[RejectedRecord]:
-    return sorted(a + b, key=RejectedRecord.sort_key)
-
-
-def _rejected_key(value: list[RejectedRecord]) -> tuple[Any, ...]:
-    return tuple(sorted(r.sort_key() for r in value))
-
-
-def _merge_pools(a: ConversionPool, b: ConversionPool) -> ConversionPool:
-    a.merge_in(b)
-    return a
 
 
 class CampaignAccumulator:
@@ -137,17 +117,17 @@ class CampaignAccumulator:
         Field("campaign", FIRST),  # the same on both sides (checked)
         Field("recipients", FIRST),  # the same on both sides when both have one
         Field("recipient_repeats", FIRST),  # D-10 over recipients.csv rows
-        Field("messages", _merge_messages, copy=_copy_messages, key=_messages_key),
+        Field("messages", MERGE_STATES, copy=COPY_STATES, key=_messages_key),
         Field("campaign_level", UNION, copy=COPY_SET),  # D-10 pairs of campaign records
         Field("ignored_ids", UNION, copy=COPY_SET),  # CH-2/CH-3: ignored identities
-        Field("timeline", _merge_timelines, copy=dict, key=lambda v: tuple(sorted(v.items()))),
+        Field("timeline", MIN_PER_KEY, copy=dict, key=lambda v: tuple(sorted(v.items()))),
         Field("unsubscribes", UNION, copy=COPY_SET),  # O-3: (user, time, instance)
         Field("content_api", UNION, copy=COPY_SET),  # E-4: (time, status, digest)
         Field("records", SUM),  # D-10: records accepted, repeats included
         Field("max_time", MAX),  # D-7: the latest accepted record
-        Field("rejected", _merge_rejected, copy=list, key=_rejected_key),
+        Field("rejected", SORTED_UNION, copy=list, key=SORTED_KEYS),
         Field("notes", UNION, copy=COPY_SET),  # data-quality warnings found while reading
-        Field("conversions", _merge_pools, copy=ConversionPool.copy, key=ConversionPool.state_key),
+        Field("conversions", MERGE_IN, copy=ConversionPool.copy, key=ConversionPool.state_key),
     )
 
     def __init__(self, campaign: Campaign, recipients: Recipients = None) -> None:
@@ -215,8 +195,6 @@ class CampaignAccumulator:
 
     def add_all(self, events: Iterable[MessageEvent | ConversionEvent]) -> CampaignAccumulator:
         """Fold every event; returns ``self``."""
-        from ..gc_pause import paused_gc
-
         add = self.add
         with paused_gc():
             for event in events:
@@ -398,7 +376,7 @@ class CampaignAccumulator:
         date_range: tuple[dt.date, dt.date] | None = None,
     ) -> Report:
         """The report of this campaign alone, with the conversions added to it."""
-        from .run import RunAccumulator
-
-        run = RunAccumulator([self], self.conversions)
-        return run.reports(as_of=as_of, attribution=attribution, date_range=date_range)[0]
+        check_parameters(attribution, date_range)
+        resolved = resolve_run([self], self.conversions, as_of, date_range=date_range)
+        with paused_gc():
+            return build_reports(resolved, attribution=attribution)[0]

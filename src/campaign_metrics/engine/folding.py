@@ -6,17 +6,14 @@ repeated record (D-10); here each event type updates only the fields its rules n
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from ..identity import NO_ID
 from ..model import Campaign, EventType, SendMode, TzMode
 from ..taxonomy import failure_reason
 from .message import FailRecord, MessageState, send_order, send_tail
 
-if TYPE_CHECKING:
-    from .campaign import CampaignAccumulator
-
-__all__ = ["LEVEL_TYPES", "fold_campaign_level", "fold_message"]
+__all__ = ["LEVEL_TYPES", "CampaignLevel", "fold_campaign_level", "fold_message"]
 
 _ET = EventType
 _TIMELINE_TYPES = frozenset(
@@ -42,6 +39,16 @@ _CONTENT_API_ERROR = _ET.CONTENT_API_ERROR
 #: The enum texts a send record keeps, each as one shared string object.
 _TEXTS: dict[Any, str] = {m.value: m.value for m in (*SendMode, *TzMode)}
 Extras = tuple[Any, ...]
+
+
+class CampaignLevel(Protocol):
+    """The campaign-wide state the campaign-level records go to."""
+
+    campaign_level: set[bytes]  # D-10 pairs of campaign-level records
+    timeline: dict[str, int]
+    unsubscribes: set[tuple[str, int, str | None]]
+    content_api: set[tuple[int, int | None, bytes]]
+    ignored_ids: set[bytes]
 
 
 def LEVEL_TYPES(campaign: Campaign) -> frozenset[EventType]:
@@ -171,7 +178,7 @@ def _fold_failure(
 
 
 def fold_campaign_level(
-    acc: CampaignAccumulator,
+    acc: CampaignLevel,
     user_id: str | None,
     instance_id: str | None,
     etype: EventType,

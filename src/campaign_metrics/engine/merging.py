@@ -18,9 +18,17 @@ from typing import Any
 from ..identity import PAIR
 
 __all__ = [
+    "COPY_LIST",
+    "COPY_SET",
+    "COPY_STATES",
     "FIRST",
     "MAX",
+    "MERGE_IN",
+    "MERGE_STATES",
     "MIN",
+    "MIN_PER_KEY",
+    "SORTED_KEYS",
+    "SORTED_UNION",
     "SUM",
     "UNION",
     "UNION_PAIRS",
@@ -159,6 +167,54 @@ _KEYS: dict[Merge, Callable[[Any], Any]] = {
 #: Copy a list (records appended in place) or a set.
 COPY_LIST = _copy_list
 COPY_SET: Callable[[Any], Any] = set
+
+
+def _merge_states(a: dict[Any, Any], b: dict[Any, Any]) -> dict[Any, Any]:
+    for key, state in b.items():
+        mine = a.get(key)
+        if mine is None:
+            a[key] = state
+        else:
+            mine.merge_from(state)
+    return a
+
+
+def _copy_states(states: dict[Any, Any]) -> dict[Any, Any]:
+    return {k: s.copy() for k, s in states.items()}
+
+
+def _min_per_key(a: dict[Any, Any], b: dict[Any, Any]) -> dict[Any, Any]:
+    for name, t in b.items():
+        current = a.get(name)
+        if current is None or t < current:
+            a[name] = t
+    return a
+
+
+def _sorted_union(a: list[Any], b: list[Any]) -> list[Any]:
+    return sorted(a + b, key=lambda r: r.sort_key())
+
+
+def _sorted_keys(value: list[Any]) -> tuple[Any, ...]:
+    return tuple(sorted(r.sort_key() for r in value))
+
+
+def _merge_in(a: Any, b: Any) -> Any:
+    a.merge_in(b)
+    return a
+
+
+#: Per key, ``merge_from`` of two states (a key missing on one side: the other's
+#: state, adopted); the values of the right side are taken over, not copied.
+MERGE_STATES: Merge = _merge_states
+COPY_STATES: Callable[[Any], Any] = _copy_states
+#: Per key, the smaller value (the earliest instant of each timeline type).
+MIN_PER_KEY: Merge = _min_per_key
+#: Both lists, in the order of their items' ``sort_key()`` (rejected records).
+SORTED_UNION: Merge = _sorted_union
+SORTED_KEYS: Callable[[Any], Any] = _sorted_keys
+#: ``a.merge_in(b)`` of two mergeable objects (a conversion pool).
+MERGE_IN: Merge = _merge_in
 
 
 def merge_fields(into: Any, other: Any, fields: Sequence[Field]) -> None:
