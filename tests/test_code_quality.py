@@ -1,4 +1,5 @@
-"""The project's own checks run with the suite: ruff (lint and format) and mypy --strict."""
+"""The project's own checks run with the suite: ruff (lint and format), mypy --strict and
+the import-linter layers contract (pyproject.toml)."""
 
 from __future__ import annotations
 
@@ -34,3 +35,67 @@ def test_ruff_is_clean(args: list[str]) -> None:
 def test_mypy_strict_is_clean() -> None:
     result = subprocess.run([_tool("mypy"), *PATHS], cwd=ROOT, capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_import_layers_hold() -> None:
+    """The layers of docs/architecture.md: no module imports one above it, and no
+    import circle (``lint-imports`` reads the contract in pyproject.toml)."""
+    result = subprocess.run(
+        [_tool("lint-imports"), "--no-cache"], cwd=ROOT, capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def _circles(edges: dict[str, set[str]]) -> list[list[str]]:
+    """The strongly connected components of more than one module (Tarjan)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on: set[str] = set()
+    out: list[list[str]] = []
+
+    def visit(v: str) -> None:
+        index[v] = low[v] = len(index)
+        stack.append(v)
+        on.add(v)
+        for w in edges[v]:
+            if w not in index:
+                visit(w)
+                low[v] = min(low[v], low[w])
+            elif w in on:
+                low[v] = min(low[v], index[w])
+        if low[v] == index[v]:
+            component = []
+            while True:
+                w = stack.pop()
+                on.discard(w)
+                component.append(w)
+                if w == v:
+                    break
+            if len(component) > 1:
+                out.append(sorted(component))
+
+    for v in sorted(edges):
+        if v not in index:
+            visit(v)
+    return out
+
+
+def test_no_import_circle_and_no_long_module() -> None:
+    """No import circle anywhere in ``src/`` (imports in functions and under
+    TYPE_CHECKING included; the package's own ``__init__`` re-exports aside) and no
+    module over 400 lines."""
+    grimp = pytest.importorskip("grimp")
+    graph = grimp.build_graph("campaign_metrics", exclude_type_checking_imports=False)
+    root = "campaign_metrics"
+    edges = {
+        m: {t for t in graph.find_modules_directly_imported_by(m) if t != root}
+        for m in graph.modules
+        if m != root
+    }
+    assert _circles(edges) == []
+    lines = {
+        str(p.relative_to(ROOT)): len(p.read_text(encoding="utf-8").splitlines())
+        for p in (ROOT / "src").rglob("*.py")
+    }
+    assert {name: n for name, n in lines.items() if n > 400} == {}

@@ -1,7 +1,5 @@
 """campaign_metrics: exact, order-free analytics for SMS, MMS and connector campaigns."""
 
-__version__ = "0.1.0"
-
 from .api import CampaignInput, analyze, load_run
 from .engine import CampaignAccumulator, ConversionPool, RejectedRecord, RunAccumulator
 from .errors import (
@@ -48,6 +46,7 @@ from .tables import (
     write_campaigns_table,
 )
 from .taxonomy import ErrorCategory, ErrorClass, classify_error
+from .version import __version__
 
 __all__ = [
     "CAMPAIGN_COLUMNS",

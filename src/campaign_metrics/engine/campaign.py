@@ -46,7 +46,7 @@ from .merging import (
     fields_key,
 )
 from .message import MessageState, has_pair
-from .recipients import Recipients, recipient_map, recipient_repeats
+from .recipients import Recipients, recipient_table
 from .resolution import resolve_run
 
 if TYPE_CHECKING:
@@ -132,8 +132,7 @@ class CampaignAccumulator:
 
     def __init__(self, campaign: Campaign, recipients: Recipients = None) -> None:
         self.campaign = campaign
-        self.recipients = recipient_map(recipients)
-        self.recipient_repeats = recipient_repeats(recipients)
+        self.recipients, self.recipient_repeats = recipient_table(recipients)
         # one-time campaigns key a message by its user id, the others by (user, instance)
         self.messages: dict[MessageKey, MessageState] = {}
         self.campaign_level: set[bytes] = set()

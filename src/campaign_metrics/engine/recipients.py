@@ -7,41 +7,40 @@ from collections.abc import Iterable, Mapping
 from ..canonical import json_key
 from ..model import Recipient
 
-__all__ = ["recipient_map", "recipient_repeats"]
+__all__ = ["Recipients", "recipient_table"]
 
 Recipients = Mapping[str, Recipient] | Iterable[Recipient] | None
 
 
-def recipient_map(recipients: Recipients) -> dict[str, Recipient] | None:
-    """The recipients by user id; a repeated ``user_id`` keeps the row whose canonical
-    form sorts first (FORMATS.md)."""
+def recipient_table(
+    recipients: Recipients,
+) -> tuple[dict[str, Recipient] | None, tuple[int, int] | None]:
+    """The recipients by user id, and D-10 over the rows of recipients.csv.
+
+    Identity ``user_id`` (FORMATS.md): a repeated ``user_id`` keeps the row whose
+    canonical form sorts first; per user, duplicates = rows − distinct contents and
+    id_conflicts = distinct contents − 1. ``(None, None)`` without a list. One pass; the
+    canonical form is written only for the rows of a repeated user id.
+    """
     if recipients is None:
-        return None
+        return None, None
     if isinstance(recipients, Mapping):
-        return dict(recipients)
+        return dict(recipients), (0, 0)
     out: dict[str, Recipient] = {}
+    repeated: dict[str, list[Recipient]] = {}
     for r in recipients:
         kept = out.get(r.user_id)
-        if kept is None or _canonical(r) < _canonical(kept):
+        if kept is None:
             out[r.user_id] = r
-    return out
-
-
-def recipient_repeats(recipients: Recipients) -> tuple[int, int] | None:
-    """D-10 over rows of recipients.csv, identity ``user_id`` (FORMATS.md): per user,
-    duplicates = rows − distinct contents and id_conflicts = distinct contents − 1.
-    ``None`` without a recipients list."""
-    if recipients is None:
-        return None
-    if isinstance(recipients, Mapping):
-        return (0, 0)
-    rows: dict[str, int] = {}
-    contents: dict[str, set[str]] = {}
-    for r in recipients:
-        rows[r.user_id] = rows.get(r.user_id, 0) + 1
-        contents.setdefault(r.user_id, set()).add(_canonical(r))
-    distinct = sum(len(c) for c in contents.values())
-    return (sum(rows.values()) - distinct, distinct - len(contents))
+        else:
+            repeated.setdefault(r.user_id, [kept]).append(r)
+    duplicates = conflicts = 0
+    for user, rows in repeated.items():
+        forms = {_canonical(r): r for r in rows}
+        out[user] = forms[min(forms)]
+        duplicates += len(rows) - len(forms)
+        conflicts += len(forms) - 1
+    return out, (duplicates, conflicts)
 
 
 def _canonical(r: Recipient) -> str:

@@ -13,11 +13,11 @@ from collections.abc import Sequence
 
 import attrs
 
-from .. import __version__
 from ..errors import ConfigurationError
 from ..model import Campaign, Channel
 from ..report import Parameters, Report
 from ..timezones import from_us, local_midnight
+from ..version import __version__
 from .attribution import TYPES, Attribution, attribute, conversion_section
 from .breakdowns import breakdowns_section
 from .contacts import ContactFacts, contacts_section, run_contact_facts
