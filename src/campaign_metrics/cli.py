@@ -59,6 +59,13 @@ def _add_run_options(p: argparse.ArgumentParser, *, output: bool = True) -> None
     )
     p.add_argument("--strict", action="store_true", help="stop at the first bad record")
     p.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        metavar="N",
+        help="fold each events file on N local processes (default 1; same reports)",
+    )
+    p.add_argument(
         "--show-numbers",
         action="store_true",
         help="show mobile numbers unmasked in output and messages (X-7)",
@@ -149,6 +156,7 @@ def _analyze(args: argparse.Namespace, stderr: IO[str]) -> list[Report]:
             date_range=date_range,
             strict=args.strict,
             naive_tz=args.naive_tz,
+            workers=args.workers,
             on_reject=on_reject,
             progress=progress,
         )

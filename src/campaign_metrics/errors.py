@@ -6,6 +6,8 @@ callers can catch either. Each keeps its data as attributes.
 
 from __future__ import annotations
 
+from typing import Any
+
 __all__ = [
     "CampaignMetricsError",
     "ConfigurationError",
@@ -68,6 +70,13 @@ class InputError(CampaignMetricsError, ValueError):
         what = f"field '{self.field}': " if self.field is not None else ""
         return f"{where}{what}{self.reason}"
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # every part travels (an error found in a worker process is raised by the caller)
+        return (
+            _input_error,
+            (self.reason, self.file, self.line, self.field, self.expected, self.got),
+        )
+
     def located(self, file: str, line: int | None) -> InputError:
         """The same error, placed at ``file:line``."""
         return InputError(
@@ -78,6 +87,17 @@ class InputError(CampaignMetricsError, ValueError):
             expected=self.expected,
             got=self.got,
         )
+
+
+def _input_error(
+    reason: str,
+    file: str | None,
+    line: int | None,
+    field: str | None,
+    expected: str | None,
+    got: object,
+) -> InputError:
+    return InputError(reason, file=file, line=line, field=field, expected=expected, got=got)
 
 
 def _show(value: object) -> str:

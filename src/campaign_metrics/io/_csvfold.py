@@ -16,6 +16,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 from collections.abc import Callable, Iterable
+from contextlib import ExitStack
 from itertools import chain
 from operator import itemgetter
 from pathlib import Path
@@ -27,6 +28,7 @@ from ._columns import INT_FIELDS, NO_EXTRAS, SEP, TIMELINE, TYPES, FileFolder, e
 from ._events import EVENT_COLUMNS
 from .readers import ProgressFn, _ByteCounter, _open_text, csv_header, csv_records
 from .sinks import EventSink
+from .spans import Span, open_span
 
 __all__ = ["CsvFolder", "fold_csv"]
 
@@ -151,19 +153,29 @@ def fold_csv(
     naive_zone: dt.tzinfo | None,
     on_bad: BadFn,
     progress: ProgressFn | None,
+    span: Span | None = None,
 ) -> None:
-    """Fold ``events.csv`` into ``acc``; bad records go to ``on_bad``."""
+    """Fold ``events.csv`` (or one ``span`` of it) into ``acc``; bad records go to
+    ``on_bad``."""
     name = path.name
-    with _open_text(path, name) as f:
-        header_reader = csv.reader(f)
+    with ExitStack() as files:
+        f = files.enter_context(_open_text(path, name) if span is None else open_span(path, span))
+        if span is not None and span.start > 0:
+            head = files.enter_context(_open_text(path, name))  # the header is line 1
+            header_reader = csv.reader(head)
+        else:
+            header_reader = csv.reader(f)
         header = csv_header(header_reader, name, EVENT_COLUMNS, ("type", "time"), open_columns=True)
         if header is None:
             return
         if isinstance(header, InputError):
-            on_bad(header, 1)
+            if span is None or span.start == 0:
+                on_bad(header, 1)
             return
         folder = CsvFolder(acc, header, name, naive_zone, on_bad)
         line = header_reader.line_num + 1  # the file line of the next record
+        if span is not None and span.start > 0:
+            line = span.first_line
         done = sum(len(h) for h in header)  # about the characters of the header
         pending: list[str] = []  # lines read and not folded yet
         size = 0

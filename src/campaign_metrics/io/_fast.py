@@ -20,6 +20,7 @@ from ._csvfold import fold_csv
 from ._jsonlfold import fold_jsonl
 from .readers import ProgressFn
 from .sinks import EventSink
+from .spans import Span
 
 __all__ = ["fold_events_file"]
 
@@ -33,9 +34,11 @@ def fold_events_file(
     naive_zone: dt.tzinfo | None,
     on_bad: BadFn,
     progress: ProgressFn | None = None,
+    span: Span | None = None,
 ) -> None:
-    """Fold ``events.jsonl`` or ``events.csv`` into ``acc``; bad records go to ``on_bad``."""
+    """Fold ``events.jsonl`` or ``events.csv`` (or one ``span`` of it, see
+    :mod:`.spans`) into ``acc``; bad records go to ``on_bad``."""
     if path.suffix.lower() == ".csv":
-        fold_csv(acc, path, naive_zone, on_bad, progress)
+        fold_csv(acc, path, naive_zone, on_bad, progress, span)
     else:
-        fold_jsonl(acc, path, naive_zone, on_bad, progress)
+        fold_jsonl(acc, path, naive_zone, on_bad, progress, span)

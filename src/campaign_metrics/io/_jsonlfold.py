@@ -36,6 +36,7 @@ from ._columns import (
 from ._events import EVENT_COLUMNS
 from .readers import ProgressFn, _jsonl_record, _open_text
 from .sinks import EventSink
+from .spans import Span, open_span
 
 __all__ = ["JsonlFolder", "fold_jsonl"]
 
@@ -185,14 +186,16 @@ def fold_jsonl(
     naive_zone: dt.tzinfo | None,
     on_bad: BadFn,
     progress: ProgressFn | None,
+    span: Span | None = None,
 ) -> None:
-    """Fold ``events.jsonl`` into ``acc``; bad records go to ``on_bad``."""
+    """Fold ``events.jsonl`` (or one ``span`` of it) into ``acc``; bad records go to
+    ``on_bad``."""
     name = path.name
     folder = JsonlFolder(acc, name, naive_zone, on_bad)
-    line = 1
+    line = 1 if span is None else span.first_line
     done = 0
     try:
-        with _open_text(path, name) as f:
+        with _open_text(path, name) if span is None else open_span(path, span) as f:
             while True:
                 lines = f.readlines(BATCH_CHARS)
                 if not lines:
