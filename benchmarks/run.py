@@ -54,9 +54,13 @@ ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_OUT = Path(__file__).resolve().parent / "out"
 
 #: The measured modes, in the order each repetition runs them.
-MODES = ("cm_e2e_csv", "cm_e2e_jsonl", "cm_compute", "pandas", "duckdb")
+MODES = ("cm_e2e_csv", "cm_e2e_jsonl", "cm_compute", "cm_e2e_csv_w2", "pandas", "duckdb")
+#: The e2e CSV measurement of an older commit's library (``--baseline REF``).
+BASELINE = "baseline_e2e_csv"
 _LABELS = {
     "cm_e2e_csv": "campaign_metrics e2e (events.csv)",
+    "cm_e2e_csv_w2": "campaign_metrics e2e, workers=2",
+    BASELINE: "baseline commit e2e (events.csv)",
     "cm_e2e_jsonl": "campaign_metrics e2e (events.jsonl)",
     "cm_compute": "campaign_metrics compute-only",
     "pandas": "pandas e2e",
@@ -196,11 +200,11 @@ def _cm_answers(report: Any) -> tuple[dict[str, Any], dict[str, Any]]:
     return answers, facts
 
 
-def _measure_cm_e2e(data: Path) -> tuple[float, dict[str, Any], dict[str, Any]]:
+def _measure_cm_e2e(data: Path, workers: int = 1) -> tuple[float, dict[str, Any], dict[str, Any]]:
     import campaign_metrics as cm
 
     start = time.perf_counter()
-    report = cm.analyze(data)[0]
+    report = cm.analyze(data, workers=workers)[0] if workers > 1 else cm.analyze(data)[0]
     seconds = time.perf_counter() - start
     return (seconds, *_cm_answers(report))
 
@@ -240,8 +244,13 @@ def _measure_peer(name: str, data: Path) -> tuple[float, dict[str, Any], dict[st
 def child(mode: str, data: Path) -> dict[str, Any]:
     """One measurement in this process (the runner starts a fresh process per call)."""
     measure: Callable[[Path], tuple[float, dict[str, Any], dict[str, Any]]]
-    if mode in ("cm_e2e_csv", "cm_e2e_jsonl"):
+    if mode in ("cm_e2e_csv", "cm_e2e_jsonl", BASELINE):
         measure = _measure_cm_e2e
+    elif mode == "cm_e2e_csv_w2":
+
+        def measure(path: Path) -> tuple[float, dict[str, Any], dict[str, Any]]:
+            return _measure_cm_e2e(path, workers=2)
+
     elif mode == "cm_compute":
         measure = _measure_cm_compute
     else:
@@ -261,9 +270,14 @@ def child(mode: str, data: Path) -> dict[str, Any]:
     }
 
 
-def _run_child(mode: str, data: Path) -> dict[str, Any]:
+def _run_child(mode: str, data: Path, library: Path | None = None) -> dict[str, Any]:
+    """One measurement in a fresh process; ``library``: the ``src`` directory of another
+    commit's campaign_metrics to measure instead of this one."""
     cmd = [sys.executable, "-m", "benchmarks.run", "--child", mode, "--data", str(data)]
-    proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, check=False)
+    env = dict(os.environ)
+    if library is not None:
+        env["PYTHONPATH"] = os.pathsep.join([str(library), str(ROOT)])
+    proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, check=False, env=env)
     if proc.returncode != 0:
         raise RuntimeError(f"{mode} failed (exit {proc.returncode}):\n{proc.stderr.strip()}")
     result: dict[str, Any] = json.loads(proc.stdout.strip().splitlines()[-1])
@@ -337,19 +351,25 @@ def run(
     out: Path,
     repeat_callbacks: bool,
     regenerate: bool,
+    baseline: str | None = None,
 ) -> dict[str, Any]:
-    """Prepare the data, measure every mode ``repetitions`` times; return the result."""
+    """Prepare the data, measure every mode ``repetitions`` times; return the result.
+
+    ``baseline``: a git revision whose library is measured beside this one (e2e CSV),
+    from a worktree of it under ``out``; its answers must be equal too."""
+    library = _baseline_worktree(out, baseline) if baseline else None
+    modes = (*MODES, BASELINE) if library is not None else MODES
     stamp = prepare(out, recipients, seed, repeat_callbacks=repeat_callbacks, regenerate=regenerate)
     root = out / _data_name(recipients, seed, repeat_callbacks)
     events = stamp["message_events"] + stamp["conversions"]
     git_state = _git_state()
     load_start = os.getloadavg()
-    runs: dict[str, list[dict[str, Any]]] = {mode: [] for mode in MODES}
+    runs: dict[str, list[dict[str, Any]]] = {mode: [] for mode in modes}
     for rep in range(repetitions):
-        for mode in MODES:
+        for mode in modes:
             data = root / ("jsonl" if mode == "cm_e2e_jsonl" else "csv")
             _log(f"repetition {rep + 1}/{repetitions}: {_LABELS[mode]} ...")
-            result = _run_child(mode, data)
+            result = _run_child(mode, data, library if mode == BASELINE else None)
             _log(
                 f"  {result['seconds']:.2f} s, {events / result['seconds']:,.0f} events/s, "
                 f"peak RSS {result['peak_rss_mb']:.0f} MB"
@@ -359,7 +379,7 @@ def run(
 
     reference = runs["cm_e2e_csv"][0]["answers"]
     disagreements: list[dict[str, Any]] = []
-    for mode in MODES:
+    for mode in modes:
         for result in runs[mode]:
             for d in compare_answers(reference, result["answers"], mode):
                 if d not in disagreements:
@@ -370,7 +390,7 @@ def run(
         disagreements.append({"engine": "data", "metric": "data_quality", "facts": facts})
 
     summary: dict[str, dict[str, float]] = {}
-    for mode in MODES:
+    for mode in modes:
         seconds = statistics.median(r["seconds"] for r in runs[mode])
         summary[mode] = {
             "seconds": seconds,
@@ -383,7 +403,21 @@ def run(
         summary["cm_compute"],
     )
     pandas, duckdb = summary["pandas"], summary["duckdb"]
+    w2 = summary["cm_e2e_csv_w2"]
+    extra: dict[str, Any] = {}
+    if library is not None:
+        old = summary[BASELINE]
+        extra["baseline"] = {
+            "revision": baseline,
+            "commit": _git_head(library.parent),
+            "e2e_events_per_s": round(old["events_per_s"]),
+            "e2e_seconds": round(old["seconds"], 3),
+            "peak_rss_mb": _rounded(old["peak_rss_mb"]),
+            "e2e_vs_pandas": round(old["events_per_s"] / pandas["events_per_s"], 4),
+            "new_vs_baseline": round(cm_e2e["events_per_s"] / old["events_per_s"], 4),
+        }
     return {
+        **extra,
         "recipients": recipients,
         "events": events,
         "campaign_metrics": {
@@ -400,6 +434,10 @@ def run(
             "e2e_vs_duckdb": round(cm_e2e["events_per_s"] / duckdb["events_per_s"], 4),
             "compute_vs_pandas": round(cm_compute["events_per_s"] / pandas["events_per_s"], 4),
             "compute_vs_duckdb": round(cm_compute["events_per_s"] / duckdb["events_per_s"], 4),
+            "e2e_workers2_events_per_s": round(w2["events_per_s"]),
+            "e2e_workers2_seconds": round(w2["seconds"], 3),
+            "e2e_workers2_peak_rss_mb": _rounded(w2["peak_rss_mb"]),
+            "workers2_speedup": round(cm_e2e["seconds"] / w2["seconds"], 4),
         },
         "pandas": {
             "e2e_events_per_s": round(pandas["events_per_s"]),
@@ -435,6 +473,34 @@ def run(
     }
 
 
+def _git_head(path: Path) -> str | None:
+    proc = subprocess.run(
+        ["git", "-C", str(path), "rev-parse", "HEAD"], capture_output=True, text=True, check=False
+    )
+    return proc.stdout.strip() or None
+
+
+def _baseline_worktree(out: Path, revision: str) -> Path:
+    """The ``src`` of a detached worktree of ``revision`` under ``out`` (made once)."""
+    proc = subprocess.run(
+        ["git", "-C", str(ROOT), "rev-parse", "--verify", f"{revision}^{{commit}}"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if proc.returncode != 0:
+        raise SystemExit(f"error: --baseline {revision!r} is not a commit of this repository")
+    commit = proc.stdout.strip()
+    tree = out / f"baseline-{commit[:12]}"
+    if not (tree / "src" / "campaign_metrics").is_dir():
+        subprocess.run(
+            ["git", "-C", str(ROOT), "worktree", "add", "--detach", str(tree), commit],
+            check=True,
+            capture_output=True,
+        )
+    return tree / "src"
+
+
 def render(result: dict[str, Any]) -> str:
     """The human table."""
     cm, pandas, duckdb = result["campaign_metrics"], result["pandas"], result["duckdb"]
@@ -452,9 +518,18 @@ def render(result: dict[str, Any]) -> str:
             cm["compute_events_per_s"],
             cm["compute_peak_rss_mb"],
         ),
+        (
+            "cm_e2e_csv_w2",
+            cm["e2e_workers2_seconds"],
+            cm["e2e_workers2_events_per_s"],
+            cm["e2e_workers2_peak_rss_mb"],
+        ),
         ("pandas", pandas["e2e_seconds"], pandas["e2e_events_per_s"], pandas["peak_rss_mb"]),
         ("duckdb", duckdb["e2e_seconds"], duckdb["e2e_events_per_s"], duckdb["peak_rss_mb"]),
     ]
+    if "baseline" in result:
+        b = result["baseline"]
+        rows.append((BASELINE, b["e2e_seconds"], b["e2e_events_per_s"], b["peak_rss_mb"]))
     lines = [
         f"{result['recipients']:,} recipients, {result['events']:,} events "
         f"({result['message_events']:,} message events + {result['conversions']:,} "
@@ -501,7 +576,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="where the logs go")
     parser.add_argument("--regenerate", action="store_true", help="rewrite the logs")
-    parser.add_argument("--child", choices=MODES, help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--baseline",
+        metavar="REV",
+        help="also measure the library of git revision REV (e2e CSV), from a worktree",
+    )
+    parser.add_argument("--child", choices=(*MODES, BASELINE), help=argparse.SUPPRESS)
     parser.add_argument("--data", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
@@ -523,6 +603,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         out=args.out.resolve(),
         repeat_callbacks=args.repeat_callbacks,
         regenerate=args.regenerate,
+        baseline=args.baseline,
     )
     if args.json:
         print(json.dumps(result, default=str))
