@@ -39,6 +39,7 @@ import resource
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable, Sequence
 from decimal import Decimal
@@ -356,8 +357,8 @@ def run(
     """Prepare the data, measure every mode ``repetitions`` times; return the result.
 
     ``baseline``: a git revision whose library is measured beside this one (e2e CSV),
-    from a worktree of it under ``out``; its answers must be equal too."""
-    library = _baseline_worktree(out, baseline) if baseline else None
+    from a worktree of it; its answers must be equal too."""
+    library = _baseline_worktree(baseline) if baseline else None
     modes = (*MODES, BASELINE) if library is not None else MODES
     stamp = prepare(out, recipients, seed, repeat_callbacks=repeat_callbacks, regenerate=regenerate)
     root = out / _data_name(recipients, seed, repeat_callbacks)
@@ -480,8 +481,9 @@ def _git_head(path: Path) -> str | None:
     return proc.stdout.strip() or None
 
 
-def _baseline_worktree(out: Path, revision: str) -> Path:
-    """The ``src`` of a detached worktree of ``revision`` under ``out`` (made once)."""
+def _baseline_worktree(revision: str) -> Path:
+    """The ``src`` of a detached worktree of ``revision`` in the temporary directory
+    (made once; outside the project, so its files are not linted or type-checked)."""
     proc = subprocess.run(
         ["git", "-C", str(ROOT), "rev-parse", "--verify", f"{revision}^{{commit}}"],
         capture_output=True,
@@ -491,7 +493,7 @@ def _baseline_worktree(out: Path, revision: str) -> Path:
     if proc.returncode != 0:
         raise SystemExit(f"error: --baseline {revision!r} is not a commit of this repository")
     commit = proc.stdout.strip()
-    tree = out / f"baseline-{commit[:12]}"
+    tree = Path(tempfile.gettempdir()) / f"campaign-metrics-baseline-{commit[:12]}"
     if not (tree / "src" / "campaign_metrics").is_dir():
         subprocess.run(
             ["git", "-C", str(ROOT), "worktree", "add", "--detach", str(tree), commit],
