@@ -13,7 +13,6 @@ from __future__ import annotations
 import datetime as dt
 from collections import deque
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from enum import Enum
 from itertools import compress, repeat
 from operator import add, attrgetter, floordiv, itemgetter, methodcaller, sub
 from typing import Any
@@ -33,7 +32,7 @@ from ..model import (
 from ._events import event_from_mapping
 from .sinks import EventSink
 
-__all__ = ["ColumnFolder", "FileFolder", "epoch_us", "extras_ok", "fold_message_events", "int_text"]
+__all__ = ["ColumnFolder", "FileFolder", "epoch_us", "extras_ok", "int_text"]
 
 _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
 _ONE_US = dt.timedelta(microseconds=1)
@@ -322,51 +321,4 @@ class FileFolder(ColumnFolder):
         )
 
 
-_ID_FIELDS = ("event_id", "instance_id", "user_id", "campaign_id")
 NONE_TEXT: dict[Any, str] = {None: ""}  # an absent value is an empty text
-_of_type = attrgetter("type")
-
-
-def _value_texts(values: list[Any], slow: set[int]) -> list[str]:
-    """A field of domain objects as text: None → ``""``, an enum its value, an int its
-    decimal text; an empty text (not an absent one) sends its record to ``slow``."""
-    out: list[str] = []
-    for i, v in enumerate(values):
-        if v is None:
-            out.append("")
-        elif type(v) is str:
-            if not v:
-                slow.add(i)
-            out.append(v)
-        elif type(v) is int:
-            out.append(str(v))
-        elif isinstance(v, Enum):
-            out.append(v.value)
-        else:
-            slow.add(i)  # not a value the columns know: the record-at-a-time way
-            out.append("")
-    return out
-
-
-def fold_message_events(
-    folder: ColumnFolder, events: Sequence[Any], add: Callable[[Any], None]
-) -> None:
-    """Fold a batch of :class:`~campaign_metrics.MessageEvent` objects column by column;
-    ``add`` folds one of them the record-at-a-time way (for those not plainly valid).
-    The caller accounts for ``folder.records`` at the end (:meth:`count_records`)."""
-    n = len(events)
-    # events with keys their type does not list go one at a time (their content differs)
-    slow: set[int] = {i for i, e in enumerate(events) if e.unlisted}
-    cols: dict[str, Sequence[str]] = {"type": [t.value for t in map(_of_type, events)]}
-    for name in (*_ID_FIELDS, *EXTRA_FIELDS):
-        values = list(map(attrgetter(name), events))
-        kinds = set(map(type, values))
-        if kinds <= {type(None)}:
-            continue
-        if kinds <= {str, type(None)} and "" not in values:
-            cols[name] = list(map(NONE_TEXT.get, values, values))
-        else:
-            cols[name] = _value_texts(values, slow)
-    folder.fold_columns(
-        cols, n, slow, lambda i: add(events[i]), list(map(attrgetter("time"), events))
-    )
