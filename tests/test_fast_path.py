@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from campaign_metrics import Campaign, CampaignAccumulator, InputError
 from campaign_metrics.engine import RejectedRecord
 from campaign_metrics.io._events import EVENT_COLUMNS
-from campaign_metrics.io._fast import fold_events_file
+from campaign_metrics.io.events import fold_events_file
 from campaign_metrics.io.readers import iter_events
 from campaign_metrics.timezones import get_zone
 
@@ -190,7 +190,7 @@ def test_csv_batches_equal_the_object_path(
     """D-10: folding events.csv in batches of any size — with quoted cells that hold line
     breaks, quotes and commas, blank-free or not — folds the object path's state and
     rejects the same lines with the same reasons."""
-    from campaign_metrics.io import _csvfold
+    from campaign_metrics.io import events_csv as _csvfold
 
     path = _write(tmp_path, rows, "csv")
     zone = get_zone("Europe/Berlin") if naive else None
@@ -203,7 +203,7 @@ def test_csv_batches_equal_the_object_path(
 
 def test_csv_batches_keep_the_line_numbers_of_bad_records(tmp_path: Path) -> None:
     """A bad record after a quoted cell with a line break is reported at its own line."""
-    from campaign_metrics.io import _csvfold
+    from campaign_metrics.io import events_csv as _csvfold
 
     lines = [
         "event_id,user_id,type,time,reason",
@@ -239,7 +239,7 @@ def test_jsonl_batches_equal_the_object_path(
     """D-10: folding events.jsonl in batches of any size — with blank lines, lines that are
     not JSON or not one object — folds the object path's state and rejects the same lines
     with the same reasons."""
-    from campaign_metrics.io import _jsonlfold
+    from campaign_metrics.io import events_jsonl as _jsonlfold
 
     path = tmp_path / "events.jsonl"
     path.write_text("".join(line + "\n" for line in lines), encoding="utf-8")

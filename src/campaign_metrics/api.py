@@ -20,7 +20,7 @@ from .engine import (
 from .engine.parallel import check_workers, fold_in_parallel
 from .errors import ConfigurationError, InputError
 from .gc_pause import paused_gc
-from .io._fast import fold_events_file
+from .io.events import fold_events_file
 from .io.readers import ProgressFn, fold_conversions, iter_recipients, read_campaign
 from .model import Campaign, ConversionEvent, MessageEvent, Recipient
 from .progress import ProgressCallback

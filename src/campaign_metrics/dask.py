@@ -66,7 +66,7 @@ def fold_file(
     A conversions file (a name starting with ``conversions``) is folded into the
     accumulator's conversion pool. Lenient mode keeps rejected records in the state.
     """
-    from .io._fast import fold_events_file
+    from .io.events import fold_events_file
     from .io.readers import fold_conversions
 
     acc = CampaignAccumulator(campaign)

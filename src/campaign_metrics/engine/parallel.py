@@ -17,7 +17,7 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from ..errors import ConfigurationError, InputError
-from ..io._fast import fold_events_file
+from ..io.events import fold_events_file
 from ..io.spans import Span, line_spans
 from ..model import Campaign
 from .campaign import CampaignAccumulator

@@ -3,7 +3,7 @@
 Creating one frozen, validated :class:`~campaign_metrics.MessageEvent` per record costs
 more than the whole fold, so the readers check each record with cheap tests and hand
 its plain values to :meth:`CampaignAccumulator.fold_record`, in batches of lines column
-by column (:mod:`._columns`, :mod:`._csvfold`, :mod:`._jsonlfold`). Any record that is
+by column (:mod:`.columns`, :mod:`.events_csv`, :mod:`.events_jsonl`). Any record that is
 not plainly valid goes through the full path (:func:`event_from_mapping`), which either
 builds the event or raises the located :class:`InputError`: every path accepts exactly
 the same records and folds exactly the same values (property tests hold them equal).
@@ -16,8 +16,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 from ..errors import InputError
-from ._csvfold import fold_csv
-from ._jsonlfold import fold_jsonl
+from .events_csv import fold_csv
+from .events_jsonl import fold_jsonl
 from .readers import ProgressFn
 from .sinks import EventSink
 from .spans import Span

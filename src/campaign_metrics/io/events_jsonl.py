@@ -1,7 +1,7 @@
 """The hot path of ``events.jsonl``: batches of lines parsed at once, folded by columns.
 
 A batch of lines is parsed as one JSON array (one C-level call), its objects turned into
-the text columns of :class:`~campaign_metrics.io._columns.ColumnFolder` — an absent key
+the text columns of :class:`~campaign_metrics.io.columns.ColumnFolder` — an absent key
 or ``null`` is an empty text, an integer its decimal text — and every value that is not
 plainly valid there (a wrong JSON type, an empty text, a key the type does not have)
 sends its record to :meth:`JsonlFolder.fold_object`, the record-at-a-time path, which
@@ -24,7 +24,8 @@ from typing import Any
 from ..errors import InputError
 from ..identity import event_key
 from ..model import EXTRA_FIELDS, EXTRA_KEYS, EventType
-from ._columns import (
+from ._events import EVENT_COLUMNS
+from .columns import (
     INT_FIELDS,
     NONE_TEXT,
     TIMELINE,
@@ -33,7 +34,6 @@ from ._columns import (
     epoch_us,
     extras_ok,
 )
-from ._events import EVENT_COLUMNS
 from .readers import ProgressFn, _jsonl_record, _open_text
 from .sinks import EventSink
 from .spans import Span, open_span

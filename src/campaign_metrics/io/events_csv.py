@@ -1,7 +1,7 @@
 """The hot path of ``events.csv``: batches of lines folded column by column.
 
 A batch of whole lines is parsed by :mod:`csv` at once and transposed into columns for
-:class:`~campaign_metrics.io._columns.ColumnFolder`. A record the columns cannot take
+:class:`~campaign_metrics.io.columns.ColumnFolder`. A record the columns cannot take
 as it is (an unknown type, a bad time, a missing user, a bad extra field, another
 campaign's id, a control character) goes through :meth:`CsvFolder.fold_row`, the
 record-at-a-time path, which sends anything not plainly valid to the full path
@@ -24,8 +24,8 @@ from pathlib import Path
 from ..errors import InputError
 from ..identity import KEY_FIELDS, event_key
 from ..model import EXTRA_FIELDS
-from ._columns import INT_FIELDS, NO_EXTRAS, SEP, TIMELINE, TYPES, FileFolder, epoch_us
 from ._events import EVENT_COLUMNS
+from .columns import INT_FIELDS, NO_EXTRAS, SEP, TIMELINE, TYPES, FileFolder, epoch_us
 from .readers import ProgressFn, _ByteCounter, _open_text, csv_header, csv_records
 from .sinks import EventSink
 from .spans import Span, open_span
