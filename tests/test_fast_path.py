@@ -17,9 +17,9 @@ from hypothesis import strategies as st
 
 from campaign_metrics import Campaign, CampaignAccumulator, InputError
 from campaign_metrics.engine import RejectedRecord
-from campaign_metrics.io._events import EVENT_COLUMNS
 from campaign_metrics.io.events import fold_events_file
 from campaign_metrics.io.readers import iter_events
+from campaign_metrics.model import EVENT_COLUMNS
 from campaign_metrics.timezones import get_zone
 
 CAMPAIGN = Campaign(id="c1", name="N", channel="mms", click_tracking=True, delivery_type="periodic")

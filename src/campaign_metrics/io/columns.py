@@ -28,8 +28,8 @@ from ..model import (
     SendMode,
     SkipReason,
     TzMode,
+    event_from_mapping,
 )
-from ._events import event_from_mapping
 from .sinks import EventSink
 
 __all__ = ["ColumnFolder", "FileFolder", "epoch_us", "extras_ok", "int_text"]

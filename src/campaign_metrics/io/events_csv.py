@@ -5,7 +5,7 @@ A batch of whole lines is parsed by :mod:`csv` at once and transposed into colum
 as it is (an unknown type, a bad time, a missing user, a bad extra field, another
 campaign's id, a control character) goes through :meth:`CsvFolder.fold_row`, the
 record-at-a-time path, which sends anything not plainly valid to the full path
-(:func:`~campaign_metrics.io._events.event_from_mapping`): every path accepts and
+(:func:`~campaign_metrics.model.event_from_mapping`): every path accepts and
 rejects exactly the same records with the same located reasons, and folds the same
 values (property tests hold them equal). A quoted cell that holds a line break makes
 the rest of the file go record at a time, with its true line numbers.
@@ -23,8 +23,7 @@ from pathlib import Path
 
 from ..errors import InputError
 from ..identity import KEY_FIELDS, event_key
-from ..model import EXTRA_FIELDS
-from ._events import EVENT_COLUMNS
+from ..model import EVENT_COLUMNS, EXTRA_FIELDS
 from .columns import INT_FIELDS, NO_EXTRAS, SEP, TIMELINE, TYPES, FileFolder, epoch_us
 from .readers import ProgressFn, _ByteCounter, _open_text, csv_header, csv_records
 from .sinks import EventSink

@@ -6,7 +6,7 @@ or ``null`` is an empty text, an integer its decimal text — and every value th
 plainly valid there (a wrong JSON type, an empty text, a key the type does not have)
 sends its record to :meth:`JsonlFolder.fold_object`, the record-at-a-time path, which
 sends anything not plainly valid to the full path
-(:func:`~campaign_metrics.io._events.event_from_mapping`). A batch that is not one
+(:func:`~campaign_metrics.model.event_from_mapping`). A batch that is not one
 object per line (a blank line, a line that is not JSON) goes line by line. Every path
 accepts and rejects the same records with the same located reasons and folds the same
 values (property tests hold them equal).
@@ -23,8 +23,7 @@ from typing import Any
 
 from ..errors import InputError
 from ..identity import event_key
-from ..model import EXTRA_FIELDS, EXTRA_KEYS, EventType
-from ._events import EVENT_COLUMNS
+from ..model import EVENT_COLUMNS, EXTRA_FIELDS, EXTRA_KEYS, EventType
 from .columns import (
     INT_FIELDS,
     NONE_TEXT,

@@ -26,6 +26,8 @@ import attrs
 from ..canonical import conversion_text, json_key, plain_decimal
 from ..errors import ConfigurationError, InputError
 from ..model import (
+    CONVERSION_KEYS,
+    EVENT_COLUMNS,
     Campaign,
     ConversionEvent,
     FrozenMapping,
@@ -33,10 +35,10 @@ from ..model import (
     MessageEvent,
     Recipient,
     _checked_recipient,
+    conversion_from_mapping,
+    event_from_mapping,
 )
 from ..timezones import to_us
-from ._conversions import CONVERSION_KEYS, conversion_from_mapping
-from ._events import EVENT_COLUMNS, event_from_mapping
 from .sinks import ConversionSink
 
 __all__ = [

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any, ClassVar, Literal, TextIO
 
 from ..errors import ConfigurationError
-from ..io._events import EVENT_COLUMNS as _EVENT_COLUMNS
+from ..model import EVENT_COLUMNS as _EVENT_COLUMNS
 from ._journeys import _Generator
 from ._records import _stream_rng
 from ._spec import SyntheticSpec

@@ -1,17 +1,68 @@
-"""Conversions from their file form (conversions.jsonl objects)."""
+"""Conversions: the event and its file form (conversions.jsonl objects)."""
 
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
-from ..errors import InputError
-from ..model import ConversionEvent
-from ..timezones import parse_instant
+import attrs
 
-__all__ = ["CONVERSION_KEYS", "conversion_from_mapping"]
+from ..errors import InputError
+from ..timezones import parse_instant
+from .values import FrozenMapping, _freeze_json, _nonempty_str, _opt_nonempty_str, _to_utc
+
+
+def _revenue(value: object) -> Decimal | None:
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        raise InputError(field="revenue", expected="a JSON number", got=value)
+    if isinstance(value, Decimal):
+        if not value.is_finite():
+            raise InputError(field="revenue", expected="a finite number", got=value)
+        return value
+    if isinstance(value, int):
+        return Decimal(value)
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise InputError(field="revenue", expected="a finite number", got=value)
+        return Decimal(repr(value))
+    raise InputError(field="revenue", expected="a JSON number", got=value)
+
+
+def _properties(value: object) -> Mapping[str, Any]:
+    if value is None:
+        return FrozenMapping()
+    if not isinstance(value, Mapping):
+        raise InputError(field="properties", expected="a JSON object", got=value)
+    frozen: Mapping[str, Any] = _freeze_json(value)
+    return frozen
+
+
+@attrs.frozen(slots=True)
+class ConversionEvent:
+    """A user's app event that can be a conversion goal (conversions.jsonl).
+
+    ``revenue`` is exact (:class:`~decimal.Decimal`), negative values (refunds) allowed.
+    """
+
+    user_id: str = attrs.field(validator=_nonempty_str)
+    name: str = attrs.field(validator=_nonempty_str)
+    time: dt.datetime = attrs.field(converter=_to_utc)
+    event_id: str | None = attrs.field(default=None, validator=_opt_nonempty_str)
+    revenue: Decimal | None = attrs.field(default=None, converter=_revenue)
+    properties: Mapping[str, Any] = attrs.field(factory=dict, converter=_properties, hash=False)
+
+    @classmethod
+    def from_dict(
+        cls, data: Mapping[str, Any], *, naive_zone: dt.tzinfo | None = None
+    ) -> ConversionEvent:
+        """Build a conversion from its JSON object (conversions.jsonl)."""
+        return conversion_from_mapping(data, naive_zone=naive_zone)
+
 
 CONVERSION_KEYS = ("event_id", "user_id", "name", "time", "revenue", "properties")
 
