@@ -393,18 +393,26 @@ def test_invalid_inputs_raise_input_error(call: Callable[[], object], field: str
 
 def test_public_names_are_listed_documented_and_their_examples_pass() -> None:
     """X-3: every public name is in __all__ with a docstring; the examples hold."""
+    from campaign_metrics.stats import comparison, formulas
+
+    modules = (formulas, comparison)
     defined = {
         name
-        for name, value in vars(stats).items()
-        if not name.startswith("_") and getattr(value, "__module__", None) == stats.__name__
+        for module in modules
+        for name, value in vars(module).items()
+        if not name.startswith("_") and getattr(value, "__module__", None) == module.__name__
     }
     assert defined <= set(stats.__all__)
     assert set(stats.__all__) == defined | {"TestName"}
     for name in defined:
         assert getattr(stats, name).__doc__
-    result = doctest.testmod(stats, raise_on_error=False, verbose=False)
-    assert result.attempted >= 10
-    assert result.failed == 0
+    attempted = failed = 0
+    for module in (stats, *modules):
+        result = doctest.testmod(module, raise_on_error=False, verbose=False)
+        attempted += result.attempted
+        failed += result.failed
+    assert attempted >= 10
+    assert failed == 0
 
 
 # --- properties ---------------------------------------------------------------------------
