@@ -595,8 +595,18 @@ def test_docstring_examples_run(module: str) -> None:
     pytest.importorskip("pandas")
     pytest.importorskip("matplotlib")
     import importlib
+    import pkgutil
 
     mod = importlib.import_module(f"campaign_metrics.{module}")
-    result = doctest.testmod(mod, optionflags=doctest.NORMALIZE_WHITESPACE)
-    assert result.failed == 0
-    assert result.attempted > 0
+    mods = [mod]
+    if hasattr(mod, "__path__"):  # a package: its modules' examples too
+        mods += [
+            importlib.import_module(f"{mod.__name__}.{info.name}")
+            for info in pkgutil.iter_modules(mod.__path__)
+        ]
+    attempted = 0
+    for m in mods:
+        result = doctest.testmod(m, optionflags=doctest.NORMALIZE_WHITESPACE)
+        assert result.failed == 0, m.__name__
+        attempted += result.attempted
+    assert attempted > 0
