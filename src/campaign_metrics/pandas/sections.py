@@ -1,25 +1,4 @@
-"""Reports as tidy pandas DataFrames (extra ``pandas``: ``pip install 'campaign-metrics[pandas]'``).
-
-Every frame has one row per item of a list-shaped section of the report (a funnel stage,
-a day, an error reason, a comparison...) and a first ``campaign_id`` column, so frames of
-several campaigns concatenate. The columns have the dtypes of what they hold:
-
-- counts: nullable ``Int64`` (``<NA>`` where the report holds ``None``: not tracked);
-- rates, shares, percentage points and p-values: nullable ``Float64``;
-- money: ``decimal.Decimal`` objects (``object`` dtype), the report's exact values, or
-  ``None``; convert with ``frame["revenue"].astype(float)`` to do float arithmetic;
-- text: ``string``; flags: nullable ``boolean``;
-- calendar days (``daily.date``): ``datetime64`` at midnight of the day in the app's time
-  zone; instants (``last_sent`` of the campaigns table): ``datetime64`` in UTC.
-
-:meth:`campaign_metrics.Report.to_pandas` gives one report's section;
-:func:`section_frame` the same section over several reports.
-
->>> import campaign_metrics as cm
->>> from campaign_metrics.pandas import section_frame
->>> section_frame(cm.analyze("examples/mms_spring_sale"), "funnel")["users"].tolist()
-[2969, 2941, 2928, 2588, 2423]
-"""
+"""One DataFrame per list-shaped section of the reports, and the summary."""
 
 from __future__ import annotations
 
@@ -28,8 +7,8 @@ from typing import Any
 
 import attrs
 
-from .errors import ConfigurationError, MissingDependencyError
-from .report import (
+from ..errors import ConfigurationError
+from ..report import (
     AttributionResult,
     ContentApiRow,
     DailyRow,
@@ -43,164 +22,8 @@ from .report import (
     SendModeRow,
     to_jsonable,
 )
-from .tables import campaigns_table
-
-__all__ = [
-    "SECTIONS",
-    "campaigns_frame",
-    "daily_frame",
-    "failed_to_send_frame",
-    "funnel_frame",
-    "locale_variation_frame",
-    "section_frame",
-    "summary_frame",
-]
-
-
-def _pd() -> Any:
-    try:
-        import pandas as pd
-    except ImportError:
-        raise MissingDependencyError("pandas", "pandas") from None
-    return pd
-
-
-# --------------------------------------------------------------------------- dtypes
-
-_COUNT, _FLOAT, _MONEY, _TEXT, _FLAG, _DATE, _INSTANT = (
-    "count",
-    "float",
-    "money",
-    "text",
-    "flag",
-    "date",
-    "instant",
-)
-
-#: The kind of every column any frame of this module has.
-_KINDS: dict[str, str] = {
-    **dict.fromkeys(
-        (
-            "campaign_id",
-            "stage",
-            "reason",
-            "category",
-            "locale",
-            "variation",
-            "mode",
-            "tz_mode",
-            "attribution_type",
-            "name",
-            "comparison",
-            "label",
-            "baseline",
-            "test",
-            "file",
-            "field",
-            "key",
-            "formula",
-            "numerator",
-            "denominator",
-            "rule",
-            "campaign_name",
-            "last_modified_by",
-            "type",
-        ),
-        _TEXT,
-    ),
-    **dict.fromkeys(
-        (
-            "users",
-            "removed",
-            "sent",
-            "delivered",
-            "total_clicks",
-            "conversion_events",
-            "events",
-            "messages",
-            "status_code",
-            "count",
-            "attempted",
-            "failed_to_send",
-            "unique_clickers",
-            "converted_users",
-            "total_conversions",
-            "unique_conversions",
-            "converted",
-            "baseline_users",
-            "baseline_converted",
-            "line",
-            "direct_orders",
-            "assisted_orders",
-            "total_segments",
-            "total_delivered",
-            "total_sent",
-            "unsubscribes",
-        ),
-        _COUNT,
-    ),
-    **dict.fromkeys(
-        (
-            "share",
-            "cvr",
-            "group_cvr",
-            "baseline_group_cvr",
-            "difference_pp",
-            "difference_ci_low_pp",
-            "difference_ci_high_pp",
-            "uplift_pct",
-            "uplift_ci_low_pct",
-            "uplift_ci_high_pct",
-            "p_value",
-            "p_adjusted",
-            "mde_pp",
-            "click_to_delivered_rate",
-            "conversion_rate",
-        ),
-        _FLOAT,
-    ),
-    **dict.fromkeys(
-        (
-            "revenue",
-            "average_order_value",
-            "average_revenue_per_user",
-            "assisted_revenue",
-        ),
-        _MONEY,
-    ),
-    **dict.fromkeys(("transient", "primary", "significant"), _FLAG),
-    "date": _DATE,
-    "last_sent": _INSTANT,
-}
-
-
-def _column(pd: Any, values: list[Any], kind: str) -> Any:
-    if kind == _COUNT:
-        return pd.array(values, dtype="Int64")
-    if kind == _FLOAT:
-        return pd.array(values, dtype="Float64")
-    if kind == _TEXT:
-        return pd.array(values, dtype="string")
-    if kind == _FLAG:
-        return pd.array(values, dtype="boolean")
-    if kind == _DATE:
-        return pd.to_datetime(pd.Series(values, dtype=object), format="%Y-%m-%d")
-    if kind == _INSTANT:
-        return pd.to_datetime(pd.Series(values, dtype=object), utc=True, format="ISO8601")
-    return pd.Series(values, dtype=object)  # money: exact Decimals (or None)
-
-
-def _frame(rows: Iterable[Mapping[str, Any]], columns: Sequence[str]) -> Any:
-    """A DataFrame of ``rows`` with exactly ``columns``, each of its kind's dtype."""
-    pd = _pd()
-    listed = list(rows)
-    return pd.DataFrame(
-        {c: _column(pd, [row.get(c) for row in listed], _KINDS[c]) for c in columns},
-        columns=list(columns),
-    )
-
-
-# --------------------------------------------------------------------------- sections
+from ..tables import campaigns_table
+from .columns import _frame, _pd
 
 _Rows = Callable[[Report], Iterable[Mapping[str, Any]]]
 
