@@ -82,7 +82,17 @@ def resolved_run(
     as_of_us: int | None,
     date_range: tuple[dt.date, dt.date] | None,
 ) -> ResolvedRun:
-    """The run as of the instant, its conversions attributed to every campaign (A-6)."""
+    """The run as of the instant, its conversions attributed to every campaign (A-6,
+    D-7); :func:`build_reports` turns it into reports.
+
+    >>> from campaign_metrics.metrics import CampaignFacts, ConversionFacts, MessageView
+    >>> from campaign_metrics.model import Campaign
+    >>> facts = CampaignFacts(Campaign(id="c1", name="Spring", channel="sms"))
+    >>> views = [MessageView.sent_message("u1", send_us=0, outcome="delivered", receipt_us=3)]
+    >>> run = resolved_run([facts], [views], ConversionFacts(), as_of_us=10, date_range=None)
+    >>> [r.delivery.delivered for r in build_reports(run, attribution="view_through")]
+    [1]
+    """
     t = as_of_us if as_of_us is not None else 0
     attributions = tuple(
         attribute(v, facts.campaign, conversions.by_user, t)  # type: ignore[arg-type]
@@ -109,7 +119,17 @@ def check_parameters(attribution: str, date_range: tuple[dt.date, dt.date] | Non
 
 def build_reports(resolved: ResolvedRun, *, attribution: str) -> list[Report]:
     """One report per campaign of the resolved run, in its order (A-12: ``attribution``
-    is the type the other sections use)."""
+    is the type the other sections use; X-8: conversions shared between campaigns).
+
+    >>> from campaign_metrics.metrics import CampaignFacts, ConversionFacts, MessageView
+    >>> from campaign_metrics.model import Campaign
+    >>> facts = CampaignFacts(Campaign(id="c1", name="Spring", channel="sms"))
+    >>> views = [MessageView.sent_message("u1", send_us=0, outcome="sent_as_sms")]
+    >>> run = resolved_run([facts], [views], ConversionFacts(), as_of_us=10, date_range=None)
+    >>> (report,) = build_reports(run, attribution="view_through")
+    >>> report.campaign_id, report.delivery.sent, report.delivery.delivered  # D-6
+    ('c1', 1, 0)
+    """
     check_parameters(attribution, resolved.date_range)
     campaigns, all_views, attributions = resolved.campaigns, resolved.views, resolved.attributions
     as_of_us = resolved.as_of_us or 0

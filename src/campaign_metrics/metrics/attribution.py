@@ -101,7 +101,44 @@ def attribute(
     conversions: Mapping[str, list[ConversionRecord]],
     as_of: int,
 ) -> Attribution:
-    """Match the users' conversions with the campaign's eligible messages."""
+    """A-1..A-9: match the users' conversions with the campaign's eligible messages,
+    under view-through (A-3: from the receipt), click-through (A-4: from a click) and
+    in-session (A-5: 30 minutes after a click) at once; windows closed at both ends.
+
+    >>> from decimal import Decimal
+    >>> from campaign_metrics.model import Campaign, Goal
+    >>> H = 3_600_000_000  # one hour in µs; the default window is 36 hours (A-2)
+    >>> goal = Goal(name="purchase", event="purchase", primary=True, track_revenue=True)
+    >>> campaign = Campaign(
+    ...     id="c1", name="Spring", channel="sms", click_tracking=True, goals=[goal]
+    ... )
+    >>> views = [
+    ...     MessageView.sent_message(
+    ...         "u1", send_us=0, outcome=Outcome.DELIVERED, receipt_us=0, clicks=(H,)
+    ...     ),
+    ...     MessageView.sent_message("u2", send_us=0, outcome=Outcome.DELIVERED, receipt_us=0),
+    ... ]
+    >>> conversions = {  # (time, name, revenue, properties, event id, D-10 digest)
+    ...     "u1": [
+    ...         (H + 600_000_000, "purchase", Decimal("20.00"), None, "e1", b"1" * 16),
+    ...         (30 * H, "purchase", Decimal("10.005"), None, "e2", b"2" * 16),
+    ...     ],
+    ...     "u2": [(40 * H, "purchase", Decimal("5"), None, "e3", b"3" * 16)],  # too late
+    ... }
+    >>> a = attribute(views, campaign, conversions, as_of=50 * H)
+    >>> {t: sorted(len(d) for d in per.values()) for t, per in a.by_type.items()}
+    {'view_through': [2], 'click_through': [2], 'in_session': [1]}
+    >>> s = conversion_section(
+    ...     a, campaign, views, selected_type="view_through", claimed_elsewhere=None
+    ... )
+    >>> vt = s.view_through
+    >>> vt.converted_users, vt.conversion_events, vt.cvr  # R-2: over Delivered
+    (1, 2, 50.0)
+    >>> vt.revenue, vt.average_order_value, vt.average_revenue_per_user  # A-11
+    (Decimal('30.005'), Decimal('15.00'), Decimal('30.00'))
+    >>> s.in_session.conversion_events, s.direct_orders, s.assisted_orders  # A-13
+    (1, 1, 1)
+    """
     goals = campaign.goals
     by_type: dict[str, dict[MessageKey, set[bytes]]] = {t: {} for t in TYPES}
     events: dict[bytes, EventInfo] = {}
@@ -258,7 +295,38 @@ def conversion_section(
     selected_type: str,
     claimed_elsewhere: set[bytes] | None,
 ) -> ConversionSection:
-    """The ``conversion`` section: all three types, direct/assisted, shared conversions."""
+    """The ``conversion`` section (A-8..A-13, R-2, R-3, X-8): all three types,
+    direct/assisted, shared conversions. :func:`attribute` shows revenue (A-11).
+
+    A-8: converted users are (user, instance) pairs — one user converting after each
+    of two instances is 2:
+
+    >>> from campaign_metrics.model import Campaign, Goal
+    >>> goal = Goal(name="purchase", event="purchase", primary=True)
+    >>> campaign = Campaign(id="c1", name="Daily", channel="sms", goals=[goal])
+    >>> H, day = 3_600_000_000, 24 * 3_600_000_000
+    >>> views = [
+    ...     MessageView.sent_message(
+    ...         "u1", send_us=t, instance_id=i, outcome=Outcome.DELIVERED, receipt_us=t
+    ...     )
+    ...     for i, t in (("day1", 0), ("day2", day))
+    ... ]
+    >>> conversions = {
+    ...     "u1": [
+    ...         (H, "purchase", None, None, "e1", b"1" * 16),
+    ...         (day + H, "purchase", None, None, "e2", b"2" * 16),
+    ...     ]
+    ... }
+    >>> a = attribute(views, campaign, conversions, as_of=2 * day)
+    >>> s = conversion_section(
+    ...     a, campaign, views, selected_type="view_through", claimed_elsewhere=None
+    ... )
+    >>> vt = s.view_through
+    >>> vt.converted_users, vt.conversion_events, vt.cvr, vt.revenue
+    (2, 2, 100.0, None)
+    >>> s.click_through.converted_users is None  # CH-3: click tracking off
+    True
+    """
     if campaign.delivery_tracked:
         denominator = sum(1 for v in views if v.outcome == Outcome.DELIVERED)
     else:

@@ -56,7 +56,21 @@ def breakdowns_section(
     attribution: Attribution,
     selected_type: str,
 ) -> Breakdowns:
-    """B-1, B-3, B-4 under the report's attribution type (A-12), in one pass."""
+    """B-1, B-3, B-4 under the report's attribution type (A-12), in one pass.
+
+    >>> from campaign_metrics.metrics import attribute
+    >>> from campaign_metrics.model import Campaign, Recipient
+    >>> campaign = Campaign(id="c1", name="Spring", channel="sms")
+    >>> recipients = {"u1": Recipient("u1", locale="en"), "u2": Recipient("u2", locale="fr")}
+    >>> views = [
+    ...     MessageView.sent_message("u1", send_us=0, outcome=Outcome.DELIVERED, receipt_us=1),
+    ...     MessageView.sent_message("u2", send_us=0, outcome=Outcome.SENT_AS_SMS),
+    ... ]
+    >>> a = attribute(views, campaign, {}, as_of=10)
+    >>> b = breakdowns_section(views, campaign, recipients, a, "view_through")
+    >>> [(r.locale, r.delivered) for r in b.locale_variation]  # B-1: None is the whole
+    [(None, 1), ('en', 1), ('fr', 0)]
+    """
     tally = _tally(views, recipients, attribution)
     return Breakdowns(
         locale_variation=_locale_variation_rows(

@@ -177,7 +177,24 @@ def contacts_section(
     auto_suppression: bool,
     facts: ContactFacts,
 ) -> ContactsSection:
-    """O-1..O-3 for one campaign (users)."""
+    """O-1..O-3 for one campaign (users): each user's latest Sent message's status.
+
+    ``facts`` holds the run-wide facts (O-2 hard bounces and opt-outs, O-3 unsubscribes).
+
+    >>> from collections import Counter
+    >>> facts = ContactFacts(
+    ...     hard_bounces=Counter(), opted_out=frozenset(), unsubscribed={"c1": frozenset({"u1"})}
+    ... )
+    >>> views = [
+    ...     MessageView.sent_message("u1", send_us=0, outcome=Outcome.DELIVERED, receipt_us=1),
+    ...     MessageView.sent_message("u2", send_us=0),  # in transit: pending
+    ... ]
+    >>> c = contacts_section(
+    ...     views, campaign_id="c1", delivery_tracked=True, auto_suppression=False, facts=facts
+    ... )
+    >>> c.delivered, c.pending, c.hard_bounces, c.unsubscribes, c.suppressed
+    (1, 1, 0, 1, None)
+    """
     unsubscribes = len(facts.unsubscribed.get(campaign_id, ()))
     suppressed = None
     if auto_suppression:

@@ -87,7 +87,21 @@ def daily_section(
     selected_type: str,
     as_of: int | None,
 ) -> tuple[DailyRow, ...] | None:
-    """T-1: one row per calendar day of the app's zone, first send to the as-of day."""
+    """T-1: one row per calendar day of the app's zone, first send to the as-of day.
+
+    >>> from campaign_metrics.metrics import attribute
+    >>> from campaign_metrics.model import Campaign
+    >>> campaign = Campaign(id="c1", name="Spring", channel="sms", app_timezone="UTC")
+    >>> day = 24 * 3_600_000_000
+    >>> views = [
+    ...     MessageView.sent_message("u1", send_us=0, outcome=Outcome.DELIVERED, receipt_us=1),
+    ...     MessageView.sent_message("u2", send_us=day + 5),
+    ... ]
+    >>> a = attribute(views, campaign, {}, as_of=day + 9)
+    >>> rows = daily_section(views, campaign, a, "view_through", day + 9)
+    >>> [(r.date, r.sent, r.delivered) for r in rows]
+    [('1970-01-01', 1, 1), ('1970-01-02', 1, 0)]
+    """
     if as_of is None:
         return ()
     zone = campaign.zone

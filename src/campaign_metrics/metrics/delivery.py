@@ -56,7 +56,24 @@ def delivery_section(
     as_of: int,
     validity_us: int,
 ) -> DeliverySection:
-    """D-1..D-9, X-1: counts in messages, unique users, rates over their denominators."""
+    """D-1..D-9, X-1, X-2: counts in messages, unique users, rates over their denominators.
+
+    D-6: an MMS that reached the phone only as an SMS fallback is Sent as SMS, not
+    Delivered; D-5: delivered rate = Delivered / Sent. Sent-only (CH-2, D-8): no
+    delivery counts at all.
+
+    >>> views = [
+    ...     MessageView.sent_message("u1", send_us=0, outcome=Outcome.DELIVERED, receipt_us=5),
+    ...     MessageView.sent_message("u2", send_us=0, outcome=Outcome.DELIVERED, receipt_us=9),
+    ...     MessageView.sent_message("u3", send_us=0, outcome=Outcome.SENT_AS_SMS),
+    ... ]
+    >>> d = delivery_section(views, delivery_tracked=True, as_of=10, validity_us=100)
+    >>> d.sent, d.delivered, d.sent_as_sms, round(d.delivered_rate, 2)
+    (3, 2, 1, 66.67)
+    >>> d = delivery_section(views, delivery_tracked=False, as_of=10, validity_us=100)
+    >>> d.sent_rate, d.delivered, d.delivered_rate
+    (100.0, None, None)
+    """
     attempted = sent = failed = delivered = sms = failed_deliver = in_transit = 0
     segments = 0
     young = 0  # X-2: in transit and younger than the validity period
@@ -125,7 +142,21 @@ def delivery_section(
 def engagement_section(
     views: Sequence[MessageView], *, delivery_tracked: bool, click_tracking: bool
 ) -> EngagementSection:
-    """K-1..K-3, R-1, R-5: clicks of Sent messages (Sent as SMS included)."""
+    """K-1..K-3, R-1, R-5: clicks of Sent messages (Sent as SMS included).
+
+    K-2: expired clicks are not in ``MessageView.clicks``; they are counted apart. R-1:
+    CTR = total clicks / Delivered, or / Sent when sent-only (the connector fallback).
+
+    >>> clicked = MessageView.sent_message("u1", send_us=0, clicks=(10, 20))
+    >>> from campaign_metrics.metrics import RareFacts
+    >>> clicked = clicked._replace(rare=RareFacts(expired_clicks=1))  # K-2
+    >>> views = [clicked, MessageView.sent_message("u2", send_us=0)]
+    >>> e = engagement_section(views, delivery_tracked=False, click_tracking=True)
+    >>> e.total_clicks, e.unique_clickers, e.expired_clicks, e.ctr
+    (2, 1, 1, 100.0)
+    >>> e.click_to_delivered_rate is None  # R-5: sent-only
+    True
+    """
     if not click_tracking:  # CH-3
         return EngagementSection(
             total_clicks=None,

@@ -57,7 +57,27 @@ def errors_section(
     content_api: Iterable[tuple[int, int | None, bytes]],
     as_of: int,
 ) -> ErrorsSection:
-    """E-1..E-4 as of the report's instant."""
+    """E-1..E-4, D-6, D-8, D-9, D-11, X-4 as of the report's instant.
+
+    A failed message's row is its D-11 outcome event's reason (E-3); a fallback SMS is
+    the ``sent_as_sms`` row (D-6), each with its share of Sent.
+
+    >>> from campaign_metrics.metrics import RareFacts
+    >>> bounce = (5, "hard_bounce", "ev1", "Unknown subscriber", None, b"x" * 16)
+    >>> failed = MessageView.sent_message("u2", send_us=0, outcome=Outcome.FAILED)
+    >>> failed = failed._replace(rare=RareFacts(outcomes=(bounce,), outcome_event=bounce))
+    >>> views = [
+    ...     MessageView.sent_message("u1", send_us=0, outcome=Outcome.DELIVERED, receipt_us=1),
+    ...     failed,
+    ...     MessageView.sent_message("u3", send_us=0, outcome=Outcome.SENT_AS_SMS),
+    ...     MessageView.sent_message("u4", send_us=0, outcome=Outcome.SENT_AS_SMS),
+    ... ]
+    >>> e = errors_section(
+    ...     views, delivery_tracked=True, connector=False, content_api=(), as_of=10
+    ... )
+    >>> [(r.reason, r.messages, r.share) for r in e.failed_to_deliver]
+    [('sent_as_sms', 2, 50.0), ('Unknown subscriber', 1, 25.0)]
+    """
     events: Counter[str] = Counter()
     messages: Counter[str] = Counter()
     classes: dict[str, tuple[str | None, bool | None]] = {}

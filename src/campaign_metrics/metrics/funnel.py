@@ -42,7 +42,26 @@ def funnel_section(
 
     Each stage is the previous stage's users that pass its own condition. A user leaves
     the capping (or personalization) stage only when they have messages and every one
-    of them was removed there or at an earlier stage.
+    of them was removed there or at an earlier stage. F-4: two users with one number
+    count once.
+
+    >>> from campaign_metrics.model import Recipient
+    >>> recipients = {
+    ...     "u1": Recipient("u1", "+14155550101"),
+    ...     "u2": Recipient("u2", "+14155550101"),  # F-4: the same number as u1
+    ...     "u3": Recipient("u3", "not a number"),
+    ... }
+    >>> views = [
+    ...     MessageView.sent_message("u1", send_us=0, outcome=Outcome.DELIVERED, receipt_us=1)
+    ... ]
+    >>> stages, outside = funnel_section(
+    ...     views, recipients, connector=False, delivery_tracked=True, default_region=None
+    ... )
+    >>> [(s.stage, s.users, s.removed) for s in stages]  # doctest: +NORMALIZE_WHITESPACE
+    [('valid_mobile_numbers', 2, 1), ('after_fc_removal', 2, 0),
+     ('after_duplicate_removal', 1, 1), ('sent', 1, 0), ('delivered', 1, 0)]
+    >>> outside
+    0
     """
     # F-3: only users with a removed message can leave the capping or personalization
     # stage, so only their messages are gathered.

@@ -37,7 +37,22 @@ def data_quality_section(
 
     D-10: per identity, duplicates = records − distinct contents and id_conflicts =
     distinct contents − 1, over every record read — the campaign's (``facts``) and the
-    run's conversions (``conversions``)."""
+    run's conversions (``conversions``). D-11, D-3, D-12: the conflict counters.
+
+    >>> from campaign_metrics.metrics import CampaignFacts, ConversionFacts
+    >>> from campaign_metrics.model import Campaign
+    >>> facts = CampaignFacts(Campaign(id="c1", name="Spring", channel="sms"), duplicates=2)
+    >>> views = [MessageView.sent_message("u1", send_us=0)]
+    >>> q = data_quality_section(
+    ...     facts,
+    ...     views,
+    ...     conversions=ConversionFacts(duplicates=1),
+    ...     sent_outside_funnel=0,
+    ...     extra_warnings=(),
+    ... )
+    >>> q.duplicates, q.id_conflicts, q.delivery_conflicts
+    (3, 0, 0)
+    """
     from ..phone import mask_numbers_in_text
 
     duplicates = facts.duplicates + conversions.duplicates

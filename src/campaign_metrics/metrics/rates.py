@@ -15,7 +15,8 @@ _CENT = Decimal("0.01")
 
 
 def rate(numerator: int | float, denominator: int | float) -> float | None:
-    """``numerator / denominator × 100``, or ``None`` for a zero denominator.
+    """R-1..R-5, D-4, D-5: ``numerator / denominator × 100``, or ``None`` for a zero
+    denominator.
 
     >>> rate(80, 100)
     80.0

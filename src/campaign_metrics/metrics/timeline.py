@@ -19,7 +19,16 @@ def timeline_section(
     as_of: int | None,
 ) -> Timeline:
     """T-2: the earliest of each step, the latest send; active campaigns have only the
-    first and last send."""
+    first and last send.
+
+    >>> from campaign_metrics.model import Campaign
+    >>> campaign = Campaign(id="c1", name="Spring", channel="sms")
+    >>> steps = {"segmentation_started": 0, "campaign_ready": 120_000_000}
+    >>> views = [MessageView.sent_message("u1", send_us=600_000_000)]
+    >>> t = timeline_section(steps, views, campaign, as_of=None)
+    >>> t.first_sent, t.durations_s["to_first_send"]
+    ('1970-01-01T00:10:00+00:00', 480.0)
+    """
     zone = campaign.zone
 
     def at(name: str) -> int | None:

@@ -49,7 +49,23 @@ def uplift_section(
     conversions: Mapping[str, list[ConversionRecord]],
     as_of: int,
 ) -> tuple[Uplift | None, list[str]]:
-    """B-2, X-3: the comparisons of one campaign and the warnings they raise."""
+    """B-2, X-3: the comparisons of one campaign and the warnings they raise.
+
+    >>> from campaign_metrics.model import Campaign, Goal, Recipient
+    >>> goal = Goal(name="purchase", event="purchase", primary=True)
+    >>> campaign = Campaign(id="c1", name="Spring", channel="sms", goals=[goal])
+    >>> recipients = {u: Recipient(u) for u in ("t1", "t2")}
+    >>> recipients |= {u: Recipient(u, group="control") for u in ("k1", "k2")}
+    >>> views = [MessageView.sent_message(u, send_us=0) for u in ("t1", "t2")]
+    >>> H = 3_600_000_000
+    >>> conversions = {
+    ...     u: [(H, "purchase", None, None, u, u.encode() * 8)] for u in ("t1", "t2", "k1")
+    ... }
+    >>> up, warnings = uplift_section(views, campaign, recipients, conversions, 10 * H)
+    >>> o = up.overall
+    >>> o.group_cvr, o.baseline_group_cvr, o.uplift_pct, warnings
+    (100.0, 50.0, 100.0, [])
+    """
     primary = campaign.primary_goal
     warnings: list[str] = []
     control_group = Group.CONTROL  # Recipient.is_control, inline
