@@ -9,6 +9,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 import campaign_metrics as cm
 from tests.helpers import write_campaign_dir
 
@@ -118,3 +120,38 @@ def test_control_users_count_before_the_first_send_attempt(tmp_path: Path) -> No
     assert r.uplift is not None
     assert r.uplift.overall is not None
     assert (r.uplift.overall.users, r.uplift.overall.baseline_users) == (0, 1)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason=(
+        "open: F-4 keeps the user id that sorts first among the users left by F-5's stage; "
+        "a later control_removed un-caps that user, who then replaces the sent one, so "
+        "'sent' falls as of a later instant (against the as-of monotonicity law)"
+    ),
+)
+def test_f4_f5_funnel_sent_never_falls_as_of_later() -> None:
+    """F-4, F-5, D-7: two recipients with one number; u0 is capped at 07:00 and gets a
+    control_removed message at 07:01; u1 is sent at 07:00."""
+    import datetime as dt
+
+    from campaign_metrics import Campaign, MessageEvent, Recipient
+
+    c = Campaign(id="c1", name="C", channel="sms", delivery_type="periodic")
+
+    def t(minute: int) -> dt.datetime:
+        return dt.datetime(2026, 5, 4, 7, minute, tzinfo=dt.timezone.utc)
+
+    events = [
+        MessageEvent(type="fc_removed", time=t(0), user_id="u0", instance_id="i1"),
+        MessageEvent(type="control_removed", time=t(1), user_id="u0", instance_id="i2"),
+        MessageEvent(type="sent", time=t(0), user_id="u1", instance_id="i1"),
+    ]
+    recipients = [Recipient("u0", "+1 415-555-0100"), Recipient("u1", "+1 415-555-0100")]
+
+    def sent(minute: int) -> int | None:
+        funnel = cm.analyze((c, events, recipients), as_of=t(minute))[0].funnel
+        return {s.stage: s.users for s in funnel}["sent"]
+
+    assert sent(0) == 1
+    assert sent(1) >= sent(0)  # type: ignore[operator]
