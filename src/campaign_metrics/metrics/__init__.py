@@ -23,14 +23,16 @@ Times are integer microseconds since the Unix epoch (UTC).
 
 from __future__ import annotations
 
-from .assemble import ResolvedRun, build_reports, resolved_run
-from .attribution import Attribution, attribute, conversion_section
+from .assemble import ResolvedRun, build_reports, resolved_run, run_partial
+from .attribution import Attribution, attribute
 from .breakdowns import breakdowns_section
 from .contacts import ContactFacts, contacts_section
+from .conversion import conversion_section
 from .daily import daily_section
 from .delivery import delivery_section, engagement_section
 from .errors import errors_section
 from .funnel import funnel_section
+from .partial import CampaignPartial, RunPartial
 from .quality import data_quality_section
 from .rates import average_money, rate
 from .timeline import timeline_section
@@ -47,6 +49,7 @@ from .uplift import uplift_section
 __all__ = [
     "Attribution",
     "CampaignFacts",
+    "CampaignPartial",
     "ContactFacts",
     "ConversionFacts",
     "ConversionRecord",
@@ -54,6 +57,7 @@ __all__ = [
     "Outcome",
     "RareFacts",
     "ResolvedRun",
+    "RunPartial",
     "attribute",
     "average_money",
     "breakdowns_section",
@@ -68,6 +72,7 @@ __all__ = [
     "funnel_section",
     "rate",
     "resolved_run",
+    "run_partial",
     "timeline_section",
     "uplift_section",
 ]

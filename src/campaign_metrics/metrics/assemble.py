@@ -10,40 +10,36 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from typing import Any
 
 import attrs
 
 from ..errors import ConfigurationError
 from ..model import Campaign, Channel
-from ..report import Parameters, Report
-from ..timezones import from_us, local_midnight
-from ..version import __version__
-from .attribution import TYPES, Attribution, attribute, conversion_section
-from .breakdowns import breakdowns_section
-from .contacts import ContactFacts, contacts_section, run_contact_facts
-from .daily import daily_section
-from .definitions import definitions_for
-from .delivery import delivery_section, engagement_section
-from .errors import errors_section
-from .funnel import funnel_section
-from .quality import data_quality_section, overlap_warnings
-from .timeline import timeline_section
+from ..report import Report
+from ..timezones import local_midnight
+from .attribution import TYPES, Attribution, attribute
+from .breakdowns import breakdowns_tally
+from .contacts import contacts_tally, run_contact_facts
+from .conversion import conversion_tally
+from .daily import daily_tally
+from .delivery import EngagementTally, delivery_tally, engagement_tally
+from .errors import errors_tally
+from .funnel import funnel_tally
+from .partial import CampaignPartial, RunPartial
+from .quality import overlap_pairs, quality_tally
+from .timeline import send_span
 from .types import CampaignFacts, ConversionFacts, MessageView
-from .uplift import uplift_section
+from .uplift import first_attempt, uplift_tally
 
-__all__ = ["ResolvedRun", "build_reports", "check_parameters", "resolved_run", "selected_range"]
-
-
-def _versions() -> dict[str, str]:
-    import phonenumbers
-
-    from ..taxonomy import TAXONOMY_VERSION
-
-    return {
-        "campaign_metrics": __version__,
-        "error_taxonomy": TAXONOMY_VERSION,
-        "phonenumbers": str(getattr(phonenumbers, "__version__", "unknown")),
-    }
+__all__ = [
+    "ResolvedRun",
+    "build_reports",
+    "check_parameters",
+    "resolved_run",
+    "run_partial",
+    "selected_range",
+]
 
 
 def selected_range(
@@ -131,136 +127,87 @@ def build_reports(resolved: ResolvedRun, *, attribution: str) -> list[Report]:
     ('c1', 1, 0)
     """
     check_parameters(attribution, resolved.date_range)
+    return run_partial(resolved, attribution=attribution).reports(source=resolved)
+
+
+def run_partial(
+    resolved: ResolvedRun,
+    *,
+    attribution: str,
+    first_attempts: Sequence[int | None] | None = None,
+) -> RunPartial:
+    """Every section's tally of every campaign of ``resolved`` (A-12: ``attribution`` is
+    the type the other sections use; X-8: conversions shared between campaigns).
+
+    ``first_attempts`` are the campaigns' first send attempts (B-2) when ``resolved``
+    holds only some of the run's users; by default they are read from ``resolved``.
+
+    >>> from campaign_metrics.metrics import CampaignFacts, ConversionFacts, MessageView
+    >>> from campaign_metrics.model import Campaign
+    >>> facts = CampaignFacts(Campaign(id="c1", name="Spring", channel="sms"))
+    >>> def part(user):
+    ...     views = [MessageView.sent_message(user, send_us=0, outcome="delivered", receipt_us=2)]
+    ...     run = resolved_run([facts], [views], ConversionFacts(), as_of_us=10, date_range=None)
+    ...     return run_partial(run, attribution="view_through", first_attempts=[0])
+    >>> merged = part("u1")
+    >>> merged += part("u2")  # two disjoint sets of users
+    >>> [r.delivery.delivered for r in merged.reports()]
+    [2]
+    """
     campaigns, all_views, attributions = resolved.campaigns, resolved.views, resolved.attributions
     as_of_us = resolved.as_of_us or 0
+    if first_attempts is None:
+        first_attempts = [first_attempt(v) for v in all_views]
     # X-8: the primary-goal events each campaign claims under the report's type
     claims: list[set[bytes]] = []
     for facts, attr in zip(campaigns, attributions):
         primary = facts.campaign.primary_goal
         claims.append(attr.primary_events(attribution, primary.name) if primary else set())
-    warnings_by_campaign = overlap_warnings(campaigns, all_views)
     contact_facts = run_contact_facts(campaigns, all_views, as_of_us)
-    ids = tuple(facts.campaign.id for facts in campaigns)
-    reports = []
+    by_user: Any = resolved.conversions.by_user
+    parts = []
     for i, (facts, views, attr) in enumerate(zip(campaigns, all_views, attributions)):
         others: set[bytes] = set()
         for j, claim in enumerate(claims):
             if j != i:
                 others |= claim
-        reports.append(
-            _build_one(
-                facts,
-                views,
-                attr,
-                resolved=resolved,
-                attribution_type=attribution,
-                campaigns_in_run=ids,
-                claimed_elsewhere=others,
-                extra_warnings=warnings_by_campaign.get(facts.campaign.id, []),
-                contact_facts=contact_facts,
+        c = facts.campaign
+        connector = c.channel is Channel.CONNECTOR
+        first, last = send_span(views)
+        parts.append(
+            CampaignPartial(
+                campaign=c,
+                delivery=delivery_tally(views, as_of=as_of_us, validity_us=c.validity_us),
+                engagement=engagement_tally(views) if c.click_tracking else EngagementTally(),
+                conversion=conversion_tally(
+                    attr, c, views, selected_type=attribution, claimed_elsewhere=others
+                ),
+                funnel=funnel_tally(
+                    views, facts.recipients, connector=connector, default_region=c.default_region
+                ),
+                errors=errors_tally(views, content_api=facts.content_api, as_of=as_of_us),
+                contacts=contacts_tally(
+                    views,
+                    campaign_id=c.id,
+                    delivery_tracked=c.delivery_tracked,
+                    auto_suppression=c.auto_suppression,
+                    facts=contact_facts,
+                ),
+                breakdowns=breakdowns_tally(views, c, facts.recipients, attr, attribution),
+                uplift=uplift_tally(
+                    views, c, facts.recipients, by_user, as_of_us, first_attempt=first_attempts[i]
+                ),
+                daily=daily_tally(views, c, attr, attribution),
+                quality=quality_tally(facts, views, conversions=resolved.conversions),
+                timeline=dict(facts.timeline),
+                first_send=first,
+                last_send=last,
             )
         )
-    return reports
-
-
-def _build_one(
-    facts: CampaignFacts,
-    views: Sequence[MessageView],
-    attr: Attribution,
-    *,
-    resolved: ResolvedRun,
-    attribution_type: str,
-    campaigns_in_run: tuple[str, ...],
-    claimed_elsewhere: set[bytes],
-    extra_warnings: list[str],
-    contact_facts: ContactFacts,
-) -> Report:
-    c = facts.campaign
-    as_of_us = resolved.as_of_us
-    date_range = resolved.date_range
-    zone = c.zone
-    connector = c.channel is Channel.CONNECTOR
-    tracked = c.delivery_tracked
-    t = as_of_us if as_of_us is not None else 0
-    as_of_text = from_us(as_of_us, zone).isoformat() if as_of_us is not None else None
-    delivery = delivery_section(views, delivery_tracked=tracked, as_of=t, validity_us=c.validity_us)
-    engagement = engagement_section(
-        views, delivery_tracked=tracked, click_tracking=c.click_tracking
-    )
-    conversion = conversion_section(
-        attr,
-        c,
-        views,
-        selected_type=attribution_type,
-        claimed_elsewhere=claimed_elsewhere,
-    )
-    funnel, outside = funnel_section(
-        views,
-        facts.recipients,
-        connector=connector,
-        delivery_tracked=tracked,
-        default_region=c.default_region,
-    )
-    errors = errors_section(
-        views,
-        delivery_tracked=tracked,
-        connector=connector,
-        content_api=facts.content_api,
-        as_of=t,
-    )
-    uplift, uplift_warnings = uplift_section(
-        views,
-        c,
-        facts.recipients,
-        resolved.conversions.by_user,  # type: ignore[arg-type]
-        t,
-    )
-    quality = data_quality_section(
-        facts,
-        views,
-        conversions=resolved.conversions,
-        sent_outside_funnel=outside,
-        extra_warnings=[*extra_warnings, *uplift_warnings],
-    )
-    parameters = Parameters(
-        attribution_type=attribution_type,
-        attribution_window_hours=c.attribution_window_hours,
-        as_of=as_of_text,
-        time_zone=c.app_timezone,
-        date_range=None
-        if date_range is None
-        else {"from": date_range[0].isoformat(), "to": date_range[1].isoformat()},
-        campaigns_in_run=campaigns_in_run,
-        versions=_versions(),
-    )
-    return Report(
-        campaign_id=c.id,
-        name=c.name,
-        channel=c.channel.value,
-        as_of=as_of_text,
-        parameters=parameters,
-        delivery=delivery,
-        engagement=engagement,
-        conversion=conversion,
-        funnel=funnel,
-        errors=errors,
-        contacts=contacts_section(
-            views,
-            campaign_id=c.id,
-            delivery_tracked=tracked,
-            auto_suppression=c.auto_suppression,
-            facts=contact_facts,
-        ),
-        breakdowns=breakdowns_section(views, c, facts.recipients, attr, attribution_type),
-        uplift=uplift,
-        daily=daily_section(views, c, attr, attribution_type, as_of_us),
-        timeline=timeline_section(
-            facts.timeline,
-            views,
-            c,
-            t if as_of_us is not None else None,
-        ),
-        data_quality=quality,
-        definitions=definitions_for(c),
-        source=resolved,
+    return RunPartial(
+        campaigns=parts,
+        overlaps=overlap_pairs(campaigns, all_views),
+        as_of_us=resolved.as_of_us,
+        date_range=resolved.date_range,
+        attribution=attribution,
     )

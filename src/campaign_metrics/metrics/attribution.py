@@ -16,8 +16,6 @@ from decimal import Decimal
 import attrs
 
 from ..model import Campaign, Channel
-from ..report import AttributionResult, ConversionSection, GoalResult
-from .rates import average_money, rate
 from .types import ConversionRecord, MessageView, Outcome
 
 __all__ = [
@@ -26,7 +24,6 @@ __all__ = [
     "Attribution",
     "MessageKey",
     "attribute",
-    "conversion_section",
     "revenue_sum",
     "revenue_tracked",
     "type_defined",
@@ -128,6 +125,7 @@ def attribute(
     >>> a = attribute(views, campaign, conversions, as_of=50 * H)
     >>> {t: sorted(len(d) for d in per.values()) for t, per in a.by_type.items()}
     {'view_through': [2], 'click_through': [2], 'in_session': [1]}
+    >>> from campaign_metrics.metrics import conversion_section
     >>> s = conversion_section(
     ...     a, campaign, views, selected_type="view_through", claimed_elsewhere=None
     ... )
@@ -234,137 +232,3 @@ def _sum(values: Iterable[Decimal | None]) -> Decimal:
         if value is not None:
             total += value  # A-11: a conversion without revenue adds 0
     return total
-
-
-def type_result(
-    attribution: Attribution,
-    type_: str,
-    campaign: Campaign,
-    denominator: int,
-) -> AttributionResult:
-    """One attribution type's block of the ``conversion`` section."""
-    primary = campaign.primary_goal
-    if primary is None:
-        return AttributionResult()  # A-10: no goal, every conversion metric null
-    per_message = attribution.by_type[type_]
-    info = attribution.events
-    revenue_on = _revenue_tracked(campaign)
-    goals = []
-    for goal in campaign.goals:
-        event_set: set[bytes] = set()
-        converted = 0
-        for digests in per_message.values():
-            mine = [d for d in digests if goal.name in info[d].goals]
-            if mine:
-                converted += 1
-                event_set.update(mine)
-        goal_revenue: Decimal | None = None
-        if goal.track_revenue and not (
-            campaign.channel is Channel.MMS and not campaign.advanced_revenue_attribution
-        ):
-            goal_revenue = _sum(info[d].revenue for d in event_set)
-        goals.append(
-            GoalResult(
-                name=goal.name,
-                primary=goal.primary,
-                total_conversions=len(event_set),
-                unique_conversions=converted,
-                revenue=goal_revenue,
-            )
-        )
-    primary_row = next(g for g in goals if g.primary)
-    events = primary_row.total_conversions
-    converted_users = primary_row.unique_conversions  # A-8: (user, instance) pairs
-    revenue = primary_row.revenue if revenue_on else None
-    return AttributionResult(
-        converted_users=converted_users,
-        conversion_events=events,
-        cvr=rate(converted_users, denominator),  # R-2 / R-3
-        revenue=revenue,
-        average_order_value=average_money(revenue, events),
-        average_revenue_per_user=average_money(revenue, converted_users),
-        goals=tuple(goals),
-    )
-
-
-def conversion_section(
-    attribution: Attribution,
-    campaign: Campaign,
-    views: Sequence[MessageView],
-    *,
-    selected_type: str,
-    claimed_elsewhere: set[bytes] | None,
-) -> ConversionSection:
-    """The ``conversion`` section (A-8..A-13, R-2, R-3, X-8): all three types,
-    direct/assisted, shared conversions. :func:`attribute` shows revenue (A-11).
-
-    A-8: converted users are (user, instance) pairs — one user converting after each
-    of two instances is 2:
-
-    >>> from campaign_metrics.model import Campaign, Goal
-    >>> goal = Goal(name="purchase", event="purchase", primary=True)
-    >>> campaign = Campaign(id="c1", name="Daily", channel="sms", goals=[goal])
-    >>> H, day = 3_600_000_000, 24 * 3_600_000_000
-    >>> views = [
-    ...     MessageView.sent_message(
-    ...         "u1", send_us=t, instance_id=i, outcome=Outcome.DELIVERED, receipt_us=t
-    ...     )
-    ...     for i, t in (("day1", 0), ("day2", day))
-    ... ]
-    >>> conversions = {
-    ...     "u1": [
-    ...         (H, "purchase", None, None, "e1", b"1" * 16),
-    ...         (day + H, "purchase", None, None, "e2", b"2" * 16),
-    ...     ]
-    ... }
-    >>> a = attribute(views, campaign, conversions, as_of=2 * day)
-    >>> s = conversion_section(
-    ...     a, campaign, views, selected_type="view_through", claimed_elsewhere=None
-    ... )
-    >>> vt = s.view_through
-    >>> vt.converted_users, vt.conversion_events, vt.cvr, vt.revenue
-    (2, 2, 100.0, None)
-    >>> s.click_through.converted_users is None  # CH-3: click tracking off
-    True
-    """
-    if campaign.delivery_tracked:
-        denominator = sum(1 for v in views if v.outcome == Outcome.DELIVERED)
-    else:
-        denominator = sum(1 for v in views if v.sent)
-    primary = campaign.primary_goal
-    clicks_on = campaign.click_tracking
-    results = {}
-    for type_ in TYPES:
-        if type_ != "view_through" and not clicks_on:
-            results[type_] = AttributionResult()  # CH-3
-        else:
-            results[type_] = type_result(attribution, type_, campaign, denominator)
-    direct = assisted = None
-    direct_rev = assisted_rev = None
-    shared = None
-    if primary is not None and (selected_type == "view_through" or clicks_on):  # CH-3
-        selected = attribution.primary_events(selected_type, primary.name)
-        shared = len(selected & claimed_elsewhere) if claimed_elsewhere is not None else 0
-        if clicks_on:  # A-13
-            session = attribution.primary_events("in_session", primary.name)
-            union = (
-                attribution.primary_events("view_through", primary.name)
-                | attribution.primary_events("click_through", primary.name)
-                | session
-            )
-            assisted_set = union - session
-            direct, assisted = len(session), len(assisted_set)
-            if _revenue_tracked(campaign):
-                info = attribution.events
-                direct_rev = _sum(info[d].revenue for d in session)
-                assisted_rev = _sum(info[d].revenue for d in assisted_set)
-    return ConversionSection(
-        view_through=results["view_through"],
-        click_through=results["click_through"],
-        in_session=results["in_session"],
-        direct_orders=direct,
-        assisted_orders=assisted,
-        direct_revenue=direct_rev,
-        assisted_revenue=assisted_rev,
-        shared_conversions=shared,
-    )

@@ -26,6 +26,9 @@ recipients.csv (zeros included); the whole-campaign row always exists.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any
+
+import attrs
 
 from ..model import Campaign, Recipient
 from ..report import (
@@ -35,10 +38,24 @@ from ..report import (
     SendModeRow,
     TimezoneSection,
 )
-from .attribution import Attribution, MessageKey, type_defined, type_result
+from .attribution import Attribution, MessageKey, type_defined
+from .conversion import (
+    GoalTallies,
+    GoalTally,
+    add_goal_tallies,
+    attribution_result,
+    goal_tallies,
+)
+from .tallies import add_lists
 from .types import MessageView, Outcome
 
-__all__ = ["DEFAULT_LOCALE", "SEND_MODES", "breakdowns_section"]
+__all__ = [
+    "DEFAULT_LOCALE",
+    "SEND_MODES",
+    "BreakdownsTally",
+    "breakdowns_section",
+    "breakdowns_tally",
+]
 
 #: B-1: the locale row of users without a locale.
 DEFAULT_LOCALE = "default"
@@ -71,16 +88,154 @@ def breakdowns_section(
     >>> [(r.locale, r.delivered) for r in b.locale_variation]  # B-1: None is the whole
     [(None, 1), ('en', 1), ('fr', 0)]
     """
+    tally = breakdowns_tally(views, campaign, recipients, attribution, selected_type)
+    return tally.section(campaign, selected_type)
+
+
+@attrs.define(slots=True)
+class BreakdownsTally:
+    """What :func:`breakdowns_section` counts, mergeable over disjoint sets of users:
+    each row's message counts and its conversions under the report's type (A-12)."""
+
+    rows: dict[RowKey, list[int]] = attrs.field(factory=dict)  # B-1
+    row_goals: dict[RowKey, GoalTallies] = attrs.field(factory=dict)
+    modes: dict[str, list[int]] = attrs.field(factory=dict)  # B-3: sent, delivered, clicked
+    mode_goals: dict[str, GoalTallies] = attrs.field(factory=dict)
+    timezone: list[int] = attrs.field(factory=lambda: [0, 0, 0])  # B-4
+
+    def __iadd__(self, other: BreakdownsTally) -> BreakdownsTally:
+        add_lists(self.rows, other.rows)
+        add_lists(self.modes, other.modes)
+        _add_goals(self.row_goals, other.row_goals)
+        _add_goals(self.mode_goals, other.mode_goals)
+        self.timezone = [a + b for a, b in zip(self.timezone, other.timezone)]
+        return self
+
+    def section(self, campaign: Campaign, selected_type: str) -> Breakdowns:
+        """The ``breakdowns`` section of these counts (rows in the module's order)."""
+        defined = type_defined(campaign, selected_type)
+        tracked = campaign.delivery_tracked
+        clicks_on = campaign.click_tracking
+        zero = [GoalTally() for _ in campaign.goals]
+
+        def conversions(tallies: GoalTallies | None, denominator: int) -> AttributionResult:
+            if not defined:
+                return AttributionResult()  # A-10, CH-3
+            return attribution_result(tallies or zero, campaign, denominator)
+
+        rows = []
+        for key in sorted(self.rows, key=_sort_key):
+            attempted, sent, failed, delivered, total_clicks, clickers = self.rows[key]
+            # R-2 / R-3: the campaign's CVR denominator, Delivered or Sent when sent-only
+            conv = conversions(self.row_goals.get(key), delivered if tracked else sent)
+            all_locales = key[0] is None  # B-1: delivery counts only in all-locales rows
+            rows.append(
+                LocaleVariationRow(
+                    locale=key[0],
+                    variation=key[1],
+                    attempted=attempted if all_locales else None,
+                    sent=sent if all_locales else None,
+                    failed_to_send=failed if all_locales else None,
+                    delivered=delivered if tracked else None,  # CH-2
+                    total_clicks=total_clicks if clicks_on else None,  # CH-3
+                    unique_clickers=clickers if clicks_on else None,
+                    converted_users=conv.converted_users,
+                    conversion_events=conv.conversion_events,
+                    cvr=conv.cvr,
+                    revenue=conv.revenue,
+                    goals=conv.goals,
+                )
+            )
+        modes = []
+        for mode in [*SEND_MODES, *sorted(set(self.modes) - set(SEND_MODES))]:
+            sent, delivered, clickers = self.modes.get(mode, (0, 0, 0))
+            conv = conversions(self.mode_goals.get(mode), 0)
+            modes.append(
+                SendModeRow(
+                    mode=mode,
+                    sent=sent,
+                    delivered=delivered if tracked else None,  # CH-2
+                    unique_clickers=clickers if clicks_on else None,
+                    converted_users=conv.converted_users,  # A-8, A-10, CH-3
+                )
+            )
+        user, lapsed, unknown = self.timezone
+        return Breakdowns(
+            locale_variation=tuple(rows),
+            send_mode=tuple(modes),
+            timezone=TimezoneSection(user=user, default_lapsed=lapsed, unknown=unknown),
+        )
+
+
+def breakdowns_tally(
+    views: Sequence[MessageView],
+    campaign: Campaign,
+    recipients: Mapping[str, Recipient] | None,
+    attribution: Attribution,
+    selected_type: str,
+) -> BreakdownsTally:
+    """B-1, B-3, B-4: the counts of :func:`breakdowns_section`, in one pass."""
     tally = _tally(views, recipients, attribution)
-    return Breakdowns(
-        locale_variation=_locale_variation_rows(
-            tally, campaign, recipients, attribution, selected_type
-        ),
-        send_mode=_send_mode_rows(tally, campaign, attribution, selected_type),
-        timezone=TimezoneSection(
-            user=tally.tz_user, default_lapsed=tally.tz_lapsed, unknown=tally.tz_unknown
-        ),
+    # every row's counts: its cells' counts added up (a message is in one cell); a cell
+    # (L, V) adds to (L, V), to its locale's row (L, None), to its variation's row
+    # (None, V) and to the whole campaign; a cell without a variation to (L, None) and the
+    # whole campaign only
+    rows: dict[RowKey, list[int]] = {(None, None): [0] * 6}
+    if recipients is not None:
+        for cell in {(p.locale or DEFAULT_LOCALE, p.variation) for p in recipients.values()}:
+            for key in _row_keys(cell):
+                rows.setdefault(key, [0] * 6)
+    for cell, counts in tally.cells.items():
+        for key in _row_keys(cell):
+            total = rows.setdefault(key, [0] * 6)
+            for i, n in enumerate(counts):
+                total[i] += n
+    out = BreakdownsTally(
+        rows=rows,
+        modes=tally.modes,
+        timezone=[tally.tz_user, tally.tz_lapsed, tally.tz_unknown],
     )
+    if not type_defined(campaign, selected_type):
+        return out
+    # type_result reads the selected type's messages only: the others are not filtered
+    per = attribution.by_type[selected_type]
+    if not per:
+        return out  # nothing attributed: every row's conversions are zeros
+    key_cell = tally.key_cell
+    for row in rows:
+        wanted = _members(row, key_cell)
+        only = Attribution(
+            {selected_type: {k: v for k, v in per.items() if wanted(k)}}, attribution.events
+        )
+        out.row_goals[row] = goal_tallies(only, selected_type, campaign)
+    key_mode = tally.key_mode
+    for mode in tally.modes:
+        only = Attribution(
+            {selected_type: {k: v for k, v in per.items() if key_mode.get(k) == mode}},
+            attribution.events,
+        )
+        out.mode_goals[mode] = goal_tallies(only, selected_type, campaign)
+    return out
+
+
+def _add_goals(into: dict[Any, GoalTallies], other: dict[Any, GoalTallies]) -> None:
+    for key, tallies in other.items():
+        if key in into:
+            add_goal_tallies(into[key], tallies)
+        else:
+            into[key] = [GoalTally(t.events, t.converted, t.revenue) for t in tallies]
+
+
+def _members(row: RowKey, key_cell: Mapping[MessageKey, Cell]) -> Callable[[MessageKey], bool]:
+    """B-1: whether an attributed message is in a row."""
+    locale, variation = row
+    if locale is None and variation is None:
+        return lambda k: k in key_cell
+    if locale is None:
+        return lambda k: (c := key_cell.get(k)) is not None and c[1] == variation
+    if variation is None:
+        return lambda k: (c := key_cell.get(k)) is not None and c[0] == locale
+    return lambda k: key_cell.get(k) == row
 
 
 def _cell(user_id: str, recipients: Mapping[str, Recipient] | None) -> Cell:
@@ -211,159 +366,12 @@ def _tally(
     return tally
 
 
-def locale_variation_rows(
-    views: Sequence[MessageView],
-    campaign: Campaign,
-    recipients: Mapping[str, Recipient] | None,
-    attribution: Attribution,
-    selected_type: str,
-) -> tuple[LocaleVariationRow, ...]:
-    """B-1: the rows of the module docstring, in its order."""
-    tally = _tally(views, recipients, attribution)
-    return _locale_variation_rows(tally, campaign, recipients, attribution, selected_type)
-
-
-def _locale_variation_rows(
-    tally: _Tally,
-    campaign: Campaign,
-    recipients: Mapping[str, Recipient] | None,
-    attribution: Attribution,
-    selected_type: str,
-) -> tuple[LocaleVariationRow, ...]:
-    # every row's counts: its cells' counts added up (a message is in one cell); a cell
-    # (L, V) adds to (L, V), to its locale's row (L, None), to its variation's row
-    # (None, V) and to the whole campaign; a cell without a variation to (L, None) and the
-    # whole campaign only
-    rows: dict[RowKey, list[int]] = {(None, None): [0] * 6}
-    if recipients is not None:
-        for cell in {(p.locale or DEFAULT_LOCALE, p.variation) for p in recipients.values()}:
-            for key in _row_keys(cell):
-                rows.setdefault(key, [0] * 6)
-    for cell, counts in tally.cells.items():
-        for key in _row_keys(cell):
-            total = rows.setdefault(key, [0] * 6)
-            for i, n in enumerate(counts):
-                total[i] += n
-    key_cell = tally.key_cell
-
-    def members(row: RowKey) -> Callable[[MessageKey], bool]:
-        locale, variation = row
-        if locale is None and variation is None:
-            return lambda k: k in key_cell
-        if locale is None:
-            return lambda k: (c := key_cell.get(k)) is not None and c[1] == variation
-        if variation is None:
-            return lambda k: (c := key_cell.get(k)) is not None and c[0] == locale
-        return lambda k: key_cell.get(k) == row
-
-    return tuple(
-        _locale_variation_row(key, rows[key], members(key), campaign, attribution, selected_type)
-        for key in sorted(rows, key=_sort_key)
-    )
-
-
 def _row_keys(cell: Cell) -> tuple[RowKey, ...]:
     """B-1: the rows a cell's messages are counted in, the whole campaign's last."""
     locale, variation = cell
     if variation is None:
         return ((locale, None), (None, None))
     return (cell, (locale, None), (None, variation), (None, None))
-
-
-def _conversions(
-    wanted: Callable[[MessageKey], bool],
-    campaign: Campaign,
-    attribution: Attribution,
-    selected_type: str,
-    denominator: int,
-) -> AttributionResult:
-    """The selected type's conversions of some messages, as the campaign computes them."""
-    if not type_defined(campaign, selected_type):
-        return AttributionResult()  # A-10, CH-3
-    # type_result reads the selected type's messages only: the others are not filtered
-    per = attribution.by_type[selected_type]
-    only = Attribution(
-        {selected_type: {k: v for k, v in per.items() if wanted(k)}}, attribution.events
-    )
-    return type_result(only, selected_type, campaign, denominator)
-
-
-def _locale_variation_row(
-    key: RowKey,
-    counts: Sequence[int],
-    wanted: Callable[[MessageKey], bool],
-    campaign: Campaign,
-    attribution: Attribution,
-    selected_type: str,
-) -> LocaleVariationRow:
-    tracked = campaign.delivery_tracked
-    clicks_on = campaign.click_tracking
-    attempted, sent, failed, delivered, total_clicks, clickers = counts
-    # R-2 / R-3: the campaign's CVR denominator, Delivered or Sent when sent-only
-    conv = _conversions(
-        wanted, campaign, attribution, selected_type, delivered if tracked else sent
-    )
-    all_locales = key[0] is None  # B-1: delivery counts only in the all-locales rows
-    return LocaleVariationRow(
-        locale=key[0],
-        variation=key[1],
-        attempted=attempted if all_locales else None,
-        sent=sent if all_locales else None,
-        failed_to_send=failed if all_locales else None,
-        delivered=delivered if tracked else None,  # CH-2
-        total_clicks=total_clicks if clicks_on else None,  # CH-3
-        unique_clickers=clickers if clicks_on else None,
-        converted_users=conv.converted_users,
-        conversion_events=conv.conversion_events,
-        cvr=conv.cvr,
-        revenue=conv.revenue,
-        goals=conv.goals,
-    )
-
-
-def send_mode_rows(
-    views: Sequence[MessageView],
-    campaign: Campaign,
-    attribution: Attribution,
-    selected_type: str,
-) -> tuple[SendModeRow, ...]:
-    """B-3: Sent messages by the send mode of their earliest 200 send (D-1).
-
-    One row per mode of :data:`SEND_MODES`, zeros included, in that order.
-    """
-    return _send_mode_rows(_tally(views, None, attribution), campaign, attribution, selected_type)
-
-
-def _send_mode_rows(
-    tally: _Tally,
-    campaign: Campaign,
-    attribution: Attribution,
-    selected_type: str,
-) -> tuple[SendModeRow, ...]:
-    modes = tally.modes
-    key_mode = tally.key_mode
-    tracked = campaign.delivery_tracked
-    clicks_on = campaign.click_tracking
-    rows = []
-    for mode in [*SEND_MODES, *sorted(set(modes) - set(SEND_MODES))]:
-        sent, delivered, clickers = modes[mode]
-        conv = _conversions(
-            lambda k, mode=mode: key_mode.get(k) == mode,  # type: ignore[misc]
-            campaign,
-            attribution,
-            selected_type,
-            0,
-        )
-        rows.append(
-            SendModeRow(
-                mode=mode,
-                sent=sent,
-                delivered=delivered if tracked else None,  # CH-2
-                unique_clickers=clickers if clicks_on else None,
-                converted_users=conv.converted_users,  # A-8, A-10, CH-3
-            )
-        )
-    return tuple(rows)
 
 
 def timezone_section(views: Sequence[MessageView]) -> TimezoneSection:

@@ -11,6 +11,7 @@ import attrs
 from ..model import Channel
 from ..report import ContactsSection
 from ..taxonomy import ErrorCategory, classify_failure
+from .tallies import add_counts
 from .types import _NO_RARE, MessageView, Outcome
 
 if TYPE_CHECKING:
@@ -19,7 +20,9 @@ if TYPE_CHECKING:
 __all__ = [
     "ContactFacts",
     "ContactStatus",
+    "ContactsTally",
     "contacts_section",
+    "contacts_tally",
     "latest_sent",
     "message_status",
     "run_contact_facts",
@@ -169,6 +172,79 @@ def run_contact_facts(
     )
 
 
+@attrs.define(slots=True)
+class ContactsTally:
+    """What :func:`contacts_section` counts, mergeable over disjoint sets of users."""
+
+    statuses: dict[str, int] = attrs.field(factory=dict)  # O-1: users per status
+    unsubscribes: int = 0  # O-3
+    suppressed: int = 0  # O-2
+
+    def __iadd__(self, other: ContactsTally) -> ContactsTally:
+        add_counts(self.statuses, other.statuses)
+        self.unsubscribes += other.unsubscribes
+        self.suppressed += other.suppressed
+        return self
+
+    def section(self, *, delivery_tracked: bool, auto_suppression: bool) -> ContactsSection:
+        """The ``contacts`` section of these counts."""
+        suppressed = self.suppressed if auto_suppression else None
+        if not delivery_tracked:
+            return ContactsSection(unsubscribes=self.unsubscribes, suppressed=suppressed)
+        get = self.statuses.get
+        return ContactsSection(
+            delivered=get(ContactStatus.DELIVERED, 0),
+            pending=get(ContactStatus.PENDING, 0),
+            soft_bounces=get(ContactStatus.SOFT_BOUNCE, 0),
+            hard_bounces=get(ContactStatus.HARD_BOUNCE, 0),
+            deleted=get(ContactStatus.DELETED, 0),
+            unsubscribes=self.unsubscribes,
+            suppressed=suppressed,
+        )
+
+
+def contacts_tally(
+    views: Sequence[MessageView],
+    *,
+    campaign_id: str,
+    delivery_tracked: bool,
+    auto_suppression: bool,
+    facts: ContactFacts,
+) -> ContactsTally:
+    """O-1..O-3: the counts of :func:`contacts_section`."""
+    tally = ContactsTally(unsubscribes=len(facts.unsubscribed.get(campaign_id, ())))
+    if auto_suppression:
+        flagged = {u for u, n in facts.hard_bounces.items() if n >= 3} | facts.opted_out
+        tally.suppressed = (
+            len({v.user_id for v in views if v.attempted and v.user_id in flagged})
+            if flagged
+            else 0
+        )
+    if not delivery_tracked:
+        return tally
+    counts: Counter[str] = Counter()
+    if any(v.instance_id is not None for v in views):
+        latest: Iterable[MessageView] = latest_sent(views).values()
+    else:  # one message per user: each sent message is its user's latest
+        latest = (v for v in views if v.sent)
+    delivered = pending = 0  # the common statuses, counted without a call
+    delivered_outcome, in_transit = Outcome.DELIVERED, Outcome.IN_TRANSIT
+    for v in latest:
+        outcome = v.outcome
+        if outcome == delivered_outcome:
+            delivered += 1
+        elif outcome == in_transit:
+            pending += 1
+        else:
+            status = message_status(v)
+            if status is not None:
+                counts[status] += 1
+    counts[ContactStatus.DELIVERED] += delivered
+    counts[ContactStatus.PENDING] += pending
+    tally.statuses = dict(counts)
+    return tally
+
+
 def contacts_section(
     views: Sequence[MessageView],
     *,
@@ -195,42 +271,11 @@ def contacts_section(
     >>> c.delivered, c.pending, c.hard_bounces, c.unsubscribes, c.suppressed
     (1, 1, 0, 1, None)
     """
-    unsubscribes = len(facts.unsubscribed.get(campaign_id, ()))
-    suppressed = None
-    if auto_suppression:
-        flagged = {u for u, n in facts.hard_bounces.items() if n >= 3} | facts.opted_out
-        suppressed = (
-            len({v.user_id for v in views if v.attempted and v.user_id in flagged})
-            if flagged
-            else 0
-        )
-    if not delivery_tracked:
-        return ContactsSection(unsubscribes=unsubscribes, suppressed=suppressed)
-    counts: Counter[str] = Counter()
-    if any(v.instance_id is not None for v in views):
-        latest: Iterable[MessageView] = latest_sent(views).values()
-    else:  # one message per user: each sent message is its user's latest
-        latest = (v for v in views if v.sent)
-    delivered = pending = 0  # the common statuses, counted without a call
-    delivered_outcome, in_transit = Outcome.DELIVERED, Outcome.IN_TRANSIT
-    for v in latest:
-        outcome = v.outcome
-        if outcome == delivered_outcome:
-            delivered += 1
-        elif outcome == in_transit:
-            pending += 1
-        else:
-            status = message_status(v)
-            if status is not None:
-                counts[status] += 1
-    counts[ContactStatus.DELIVERED] += delivered
-    counts[ContactStatus.PENDING] += pending
-    return ContactsSection(
-        delivered=counts[ContactStatus.DELIVERED],
-        pending=counts[ContactStatus.PENDING],
-        soft_bounces=counts[ContactStatus.SOFT_BOUNCE],
-        hard_bounces=counts[ContactStatus.HARD_BOUNCE],
-        deleted=counts[ContactStatus.DELETED],
-        unsubscribes=unsubscribes,
-        suppressed=suppressed,
+    tally = contacts_tally(
+        views,
+        campaign_id=campaign_id,
+        delivery_tracked=delivery_tracked,
+        auto_suppression=auto_suppression,
+        facts=facts,
     )
+    return tally.section(delivery_tracked=delivery_tracked, auto_suppression=auto_suppression)

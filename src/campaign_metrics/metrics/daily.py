@@ -24,13 +24,16 @@ from collections import Counter
 from collections.abc import Sequence
 from decimal import Decimal
 
+import attrs
+
 from ..model import Campaign
 from ..report import DailyRow
 from ..timezones import LocalDays, from_us, local_date
-from .attribution import Attribution, revenue_sum, revenue_tracked, type_defined
+from .attribution import Attribution, revenue_tracked, type_defined
+from .tallies import add_counts
 from .types import MessageView, Outcome
 
-__all__ = ["daily_section"]
+__all__ = ["DailyTally", "daily_section", "daily_tally"]
 
 _ONE_DAY = dt.timedelta(days=1)
 
@@ -80,36 +83,70 @@ def _count_split_buckets(
                     clicks[local_date(c, zone)] += 1
 
 
-def daily_section(
+@attrs.define(slots=True)
+class DailyTally:
+    """What :func:`daily_section` counts per local day, mergeable over disjoint sets of
+    users."""
+
+    sent: dict[dt.date, int] = attrs.field(factory=dict)
+    delivered: dict[dt.date, int] = attrs.field(factory=dict)
+    clicks: dict[dt.date, int] = attrs.field(factory=dict)
+    events: dict[dt.date, int] = attrs.field(factory=dict)  # A-12: the selected type's
+    revenue: dict[dt.date, Decimal] = attrs.field(factory=dict)
+
+    def __iadd__(self, other: DailyTally) -> DailyTally:
+        for name in ("sent", "delivered", "clicks", "events", "revenue"):
+            add_counts(getattr(self, name), getattr(other, name))
+        return self
+
+    def section(
+        self, campaign: Campaign, selected_type: str, as_of: int | None
+    ) -> tuple[DailyRow, ...]:
+        """T-1: the rows of these counts, first send to the as-of day, without gaps."""
+        sent = self.sent
+        if as_of is None or not sent:
+            return ()
+        tracked = campaign.delivery_tracked
+        clicks_on = campaign.click_tracking
+        conversions_on = type_defined(campaign, selected_type)
+        money_on = conversions_on and revenue_tracked(campaign)
+        delivered, clicks, events = self.delivered, self.clicks, self.events
+        first = min(sent)
+        last = LocalDays(campaign.zone).date(as_of)
+        # every counted instant lies in [first send, as-of]; widen defensively all the same
+        for counter in (delivered, clicks, events):
+            if counter:
+                first = min(first, min(counter))
+                last = max(last, max(counter))
+        rows = []
+        day = first
+        zero = Decimal(0)
+        while day <= last:
+            rows.append(
+                DailyRow(
+                    date=day.isoformat(),
+                    sent=sent.get(day, 0),
+                    delivered=delivered.get(day, 0) if tracked else None,  # CH-2
+                    total_clicks=clicks.get(day, 0) if clicks_on else None,  # CH-3
+                    conversion_events=events.get(day, 0) if conversions_on else None,  # A-10
+                    revenue=self.revenue.get(day, zero) if money_on else None,
+                )
+            )
+            day += _ONE_DAY
+        return tuple(rows)
+
+
+def daily_tally(
     views: Sequence[MessageView],
     campaign: Campaign,
     attribution: Attribution,
     selected_type: str,
-    as_of: int | None,
-) -> tuple[DailyRow, ...] | None:
-    """T-1: one row per calendar day of the app's zone, first send to the as-of day.
-
-    >>> from campaign_metrics.metrics import attribute
-    >>> from campaign_metrics.model import Campaign
-    >>> campaign = Campaign(id="c1", name="Spring", channel="sms", app_timezone="UTC")
-    >>> day = 24 * 3_600_000_000
-    >>> views = [
-    ...     MessageView.sent_message("u1", send_us=0, outcome=Outcome.DELIVERED, receipt_us=1),
-    ...     MessageView.sent_message("u2", send_us=day + 5),
-    ... ]
-    >>> a = attribute(views, campaign, {}, as_of=day + 9)
-    >>> rows = daily_section(views, campaign, a, "view_through", day + 9)
-    >>> [(r.date, r.sent, r.delivered) for r in rows]
-    [('1970-01-01', 1, 1), ('1970-01-02', 1, 0)]
-    """
-    if as_of is None:
-        return ()
+) -> DailyTally:
+    """T-1: the per-day counts of :func:`daily_section`, in one pass."""
     zone = campaign.zone
     tracked = campaign.delivery_tracked
     clicks_on = campaign.click_tracking
     conversions_on = type_defined(campaign, selected_type)
-    money_on = conversions_on and revenue_tracked(campaign)
-
     # The instants are counted per 15-minute UTC bucket first (integers, no dates), and
     # the buckets become days at the end: a bucket whose two ends have the same offset
     # and the same local date (as timezones.LocalDays decides) holds one day; the
@@ -149,40 +186,45 @@ def daily_section(
     if any(day is None for day in bucket_day.values()):
         _count_split_buckets(views, bucket_day, zone, sent, delivered, clicks, tracked, clicks_on)
     day_of = LocalDays(zone).date
-    if not sent:
-        return ()
-
-    events: Counter[dt.date] = Counter()
-    revenue_by_day: dict[dt.date, list[Decimal | None]] = {}
+    events: dict[dt.date, int] = {}
+    revenue: dict[dt.date, Decimal] = {}
     primary = campaign.primary_goal
     if conversions_on and primary is not None:
         # A-9: each attributed primary-goal event once, on the day it happened
         for digest in attribution.primary_events(selected_type, primary.name):
             info = attribution.events[digest]
             day = day_of(info.time)
-            events[day] += 1
-            revenue_by_day.setdefault(day, []).append(info.revenue)
+            events[day] = events.get(day, 0) + 1
+            money = revenue.get(day, Decimal(0))
+            if info.revenue is not None:  # A-11: a conversion without revenue adds 0
+                money += info.revenue
+            revenue[day] = money
+    return DailyTally(dict(sent), dict(delivered), dict(clicks), events, revenue)
 
-    first = min(sent)
-    last = day_of(as_of)
-    # every counted instant lies in [first send, as-of]; widen defensively all the same
-    for counter in (delivered, clicks, events):
-        if counter:
-            first = min(first, min(counter))
-            last = max(last, max(counter))
 
-    rows = []
-    day = first
-    while day <= last:
-        rows.append(
-            DailyRow(
-                date=day.isoformat(),
-                sent=sent[day],
-                delivered=delivered[day] if tracked else None,  # CH-2
-                total_clicks=clicks[day] if clicks_on else None,  # CH-3
-                conversion_events=events[day] if conversions_on else None,  # A-10
-                revenue=revenue_sum(revenue_by_day.get(day, ())) if money_on else None,
-            )
-        )
-        day += _ONE_DAY
-    return tuple(rows)
+def daily_section(
+    views: Sequence[MessageView],
+    campaign: Campaign,
+    attribution: Attribution,
+    selected_type: str,
+    as_of: int | None,
+) -> tuple[DailyRow, ...] | None:
+    """T-1: one row per calendar day of the app's zone, first send to the as-of day.
+
+    >>> from campaign_metrics.metrics import attribute
+    >>> from campaign_metrics.model import Campaign
+    >>> campaign = Campaign(id="c1", name="Spring", channel="sms", app_timezone="UTC")
+    >>> day = 24 * 3_600_000_000
+    >>> views = [
+    ...     MessageView.sent_message("u1", send_us=0, outcome=Outcome.DELIVERED, receipt_us=1),
+    ...     MessageView.sent_message("u2", send_us=day + 5),
+    ... ]
+    >>> a = attribute(views, campaign, {}, as_of=day + 9)
+    >>> rows = daily_section(views, campaign, a, "view_through", day + 9)
+    >>> [(r.date, r.sent, r.delivered) for r in rows]
+    [('1970-01-01', 1, 1), ('1970-01-02', 1, 0)]
+    """
+    if as_of is None:
+        return ()
+    tally = daily_tally(views, campaign, attribution, selected_type)
+    return tally.section(campaign, selected_type, as_of)

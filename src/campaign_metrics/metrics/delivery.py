@@ -5,11 +5,22 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
+import attrs
+
 from ..report import DeliverySection, EngagementSection, TimeToDeliver
 from .rates import rate
 from .types import _FAILED_TO_SEND, MessageView, Outcome
 
-__all__ = ["delivery_section", "engagement_section", "nearest_rank", "time_to_deliver"]
+__all__ = [
+    "DeliveryTally",
+    "EngagementTally",
+    "delivery_section",
+    "delivery_tally",
+    "engagement_section",
+    "engagement_tally",
+    "nearest_rank",
+    "time_to_deliver",
+]
 
 
 def nearest_rank(sorted_values: Sequence[int], q: float) -> int:
@@ -49,35 +60,72 @@ def _time_to_deliver(durations: Sequence[int], young: int, sent: int) -> TimeToD
     )
 
 
-def delivery_section(
-    views: Sequence[MessageView],
-    *,
-    delivery_tracked: bool,
-    as_of: int,
-    validity_us: int,
-) -> DeliverySection:
-    """D-1..D-9, X-1, X-2: counts in messages, unique users, rates over their denominators.
+@attrs.define(slots=True)
+class DeliveryTally:
+    """What :func:`delivery_section` counts, mergeable over disjoint sets of users.
 
-    D-6: an MMS that reached the phone only as an SMS fallback is Sent as SMS, not
-    Delivered; D-5: delivered rate = Delivered / Sent. Sent-only (CH-2, D-8): no
-    delivery counts at all.
-
-    >>> views = [
-    ...     MessageView.sent_message("u1", send_us=0, outcome=Outcome.DELIVERED, receipt_us=5),
-    ...     MessageView.sent_message("u2", send_us=0, outcome=Outcome.DELIVERED, receipt_us=9),
-    ...     MessageView.sent_message("u3", send_us=0, outcome=Outcome.SENT_AS_SMS),
-    ... ]
-    >>> d = delivery_section(views, delivery_tracked=True, as_of=10, validity_us=100)
-    >>> d.sent, d.delivered, d.sent_as_sms, round(d.delivered_rate, 2)
-    (3, 2, 1, 66.67)
-    >>> d = delivery_section(views, delivery_tracked=False, as_of=10, validity_us=100)
-    >>> d.sent_rate, d.delivered, d.delivered_rate
-    (100.0, None, None)
+    ``durations`` holds every Delivered message's earliest receipt − send (X-2): the
+    exact distribution the quantiles need.
     """
+
+    attempted: int = 0
+    sent: int = 0
+    failed: int = 0
+    delivered: int = 0
+    sms: int = 0
+    failed_deliver: int = 0
+    in_transit: int = 0
+    segments: int = 0
+    young: int = 0  # X-2: in transit and younger than the validity period
+    sent_users: int = 0
+    delivered_users: int = 0
+    durations: list[int] = attrs.field(factory=list)
+
+    def __iadd__(self, other: DeliveryTally) -> DeliveryTally:
+        for name in _DELIVERY_SUMS:
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        self.durations += other.durations
+        return self
+
+    def section(self, *, delivery_tracked: bool) -> DeliverySection:
+        """The ``delivery`` section of these counts (D-4: Attempted = Sent + Failed +
+        Awaiting; D-5: delivered rate over Sent)."""
+        attempted, sent, failed = self.attempted, self.sent, self.failed
+        delivered = self.delivered
+        tracked = delivery_tracked
+        if tracked:
+            self.durations.sort()
+            ttd = _time_to_deliver(self.durations, self.young, sent)
+        else:
+            ttd = TimeToDeliver()
+        return DeliverySection(
+            attempted=attempted,
+            sent=sent,
+            failed_to_send=failed,
+            awaiting_response=attempted - sent - failed,
+            delivered=delivered if tracked else None,
+            sent_as_sms=self.sms if tracked else None,
+            failed_to_deliver=self.failed_deliver if tracked else None,
+            in_transit=self.in_transit if tracked else None,
+            sent_rate=rate(sent, attempted),
+            delivered_rate=rate(delivered, sent) if tracked else None,
+            failed_rate=rate(failed, attempted),
+            unique_sent_users=self.sent_users,
+            unique_delivered_users=self.delivered_users if tracked else None,
+            total_segments=self.segments,
+            time_to_deliver=ttd,
+        )
+
+
+_DELIVERY_SUMS = [f.name for f in attrs.fields(DeliveryTally) if f.name != "durations"]
+
+
+def delivery_tally(views: Sequence[MessageView], *, as_of: int, validity_us: int) -> DeliveryTally:
+    """D-1..D-9, X-1, X-2: the counts of :func:`delivery_section`, in one pass."""
     attempted = sent = failed = delivered = sms = failed_deliver = in_transit = 0
     segments = 0
-    young = 0  # X-2: in transit and younger than the validity period
-    durations: list[int] = []  # X-2: earliest receipt − send of Delivered messages
+    young = 0
+    durations: list[int] = []
     add_duration = durations.append
     # one message per user (one-time campaigns): unique users are the message counts
     multi = any(v.instance_id is not None for v in views)
@@ -113,30 +161,114 @@ def delivery_section(
                 sent_users.add(v.user_id)
         elif v.flags & _FAILED_TO_SEND:
             failed += 1
-    awaiting = attempted - sent - failed  # D-4: Attempted = Sent + Failed + Awaiting
-    tracked = delivery_tracked
-    if tracked:
-        durations.sort()
-        ttd = _time_to_deliver(durations, young, sent)
-    else:
-        ttd = TimeToDeliver()
-    return DeliverySection(
+    return DeliveryTally(
         attempted=attempted,
         sent=sent,
-        failed_to_send=failed,
-        awaiting_response=awaiting,
-        delivered=delivered if tracked else None,
-        sent_as_sms=sms if tracked else None,
-        failed_to_deliver=failed_deliver if tracked else None,
-        in_transit=in_transit if tracked else None,
-        sent_rate=rate(sent, attempted),
-        delivered_rate=rate(delivered, sent) if tracked else None,
-        failed_rate=rate(failed, attempted),
-        unique_sent_users=len(sent_users) if multi else sent,
-        unique_delivered_users=(len(delivered_users) if multi else delivered) if tracked else None,
-        total_segments=segments,
-        time_to_deliver=ttd,
+        failed=failed,
+        delivered=delivered,
+        sms=sms,
+        failed_deliver=failed_deliver,
+        in_transit=in_transit,
+        segments=segments,
+        young=young,
+        sent_users=len(sent_users) if multi else sent,
+        delivered_users=len(delivered_users) if multi else delivered,
+        durations=durations,
     )
+
+
+def delivery_section(
+    views: Sequence[MessageView],
+    *,
+    delivery_tracked: bool,
+    as_of: int,
+    validity_us: int,
+) -> DeliverySection:
+    """D-1..D-9, X-1, X-2: counts in messages, unique users, rates over their denominators.
+
+    D-6: an MMS that reached the phone only as an SMS fallback is Sent as SMS, not
+    Delivered; D-5: delivered rate = Delivered / Sent. Sent-only (CH-2, D-8): no
+    delivery counts at all.
+
+    >>> views = [
+    ...     MessageView.sent_message("u1", send_us=0, outcome=Outcome.DELIVERED, receipt_us=5),
+    ...     MessageView.sent_message("u2", send_us=0, outcome=Outcome.DELIVERED, receipt_us=9),
+    ...     MessageView.sent_message("u3", send_us=0, outcome=Outcome.SENT_AS_SMS),
+    ... ]
+    >>> d = delivery_section(views, delivery_tracked=True, as_of=10, validity_us=100)
+    >>> d.sent, d.delivered, d.sent_as_sms, round(d.delivered_rate, 2)
+    (3, 2, 1, 66.67)
+    >>> d = delivery_section(views, delivery_tracked=False, as_of=10, validity_us=100)
+    >>> d.sent_rate, d.delivered, d.delivered_rate
+    (100.0, None, None)
+    """
+    tally = delivery_tally(views, as_of=as_of, validity_us=validity_us)
+    return tally.section(delivery_tracked=delivery_tracked)
+
+
+@attrs.define(slots=True)
+class EngagementTally:
+    """What :func:`engagement_section` counts, mergeable over disjoint sets of users."""
+
+    total: int = 0
+    unique: int = 0
+    expired: int = 0
+    sent: int = 0
+    delivered: int = 0
+    delivered_clicked: int = 0
+
+    def __iadd__(self, other: EngagementTally) -> EngagementTally:
+        for name in _ENGAGEMENT_SUMS:
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        return self
+
+    def section(self, *, delivery_tracked: bool, click_tracking: bool) -> EngagementSection:
+        """The ``engagement`` section (R-1: CTR over Delivered, or Sent when sent-only)."""
+        if not click_tracking:  # CH-3
+            return EngagementSection(
+                total_clicks=None,
+                unique_clickers=None,
+                expired_clicks=None,
+                ctr=None,
+                click_to_delivered_rate=None,
+            )
+        delivered = self.delivered
+        base = delivered if delivery_tracked else self.sent
+        return EngagementSection(
+            total_clicks=self.total,
+            unique_clickers=self.unique,
+            expired_clicks=self.expired,
+            ctr=rate(self.total, base),  # R-1
+            click_to_delivered_rate=rate(self.delivered_clicked, delivered)  # R-5
+            if delivery_tracked
+            else None,
+        )
+
+
+_ENGAGEMENT_SUMS = [f.name for f in attrs.fields(EngagementTally)]
+
+
+def engagement_tally(views: Sequence[MessageView]) -> EngagementTally:
+    """K-1..K-3: the clicks of Sent messages, counted in one pass."""
+    total = unique = expired = 0
+    sent = delivered = delivered_clicked = 0
+    delivered_outcome = Outcome.DELIVERED
+    for v in views:
+        if not v.sent:
+            continue
+        sent += 1
+        rare = v.rare
+        if rare.expired_clicks:
+            expired += rare.expired_clicks
+        clicks = v.clicks
+        if clicks:
+            total += len(clicks)
+            unique += 1
+        if v.outcome == delivered_outcome:
+            delivered += 1
+            if clicks:
+                delivered_clicked += 1
+    return EngagementTally(total, unique, expired, sent, delivered, delivered_clicked)
 
 
 def engagement_section(
@@ -157,35 +289,5 @@ def engagement_section(
     >>> e.click_to_delivered_rate is None  # R-5: sent-only
     True
     """
-    if not click_tracking:  # CH-3
-        return EngagementSection(
-            total_clicks=None,
-            unique_clickers=None,
-            expired_clicks=None,
-            ctr=None,
-            click_to_delivered_rate=None,
-        )
-    total = unique = expired = 0
-    sent = delivered = delivered_clicked = 0
-    for v in views:
-        if not v.sent:
-            continue
-        sent += 1
-        expired += v.expired_clicks
-        if v.clicks:
-            total += len(v.clicks)
-            unique += 1
-        if v.outcome == Outcome.DELIVERED:
-            delivered += 1
-            if v.clicks:
-                delivered_clicked += 1
-    base = delivered if delivery_tracked else sent
-    return EngagementSection(
-        total_clicks=total,
-        unique_clickers=unique,
-        expired_clicks=expired,
-        ctr=rate(total, base),  # R-1
-        click_to_delivered_rate=rate(delivered_clicked, delivered)  # R-5
-        if delivery_tracked
-        else None,
-    )
+    tally = engagement_tally(views) if click_tracking else EngagementTally()
+    return tally.section(delivery_tracked=delivery_tracked, click_tracking=click_tracking)

@@ -4,13 +4,23 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
+from typing import Any
+
+import attrs
 
 from ..model import Recipient
 from ..phone import mobile_e164_checker
 from ..report import FunnelStage
 from .types import _FAILED_TO_SEND, _FC_REMOVED, MessageView, Outcome
 
-__all__ = ["funnel_section"]
+__all__ = [
+    "FunnelTally",
+    "Keepers",
+    "funnel_section",
+    "funnel_tally",
+    "kept_counts",
+    "merge_keepers",
+]
 
 
 def _stages(
@@ -28,6 +38,183 @@ def _stages(
         out.append(FunnelStage(stage=name, users=users, removed=removed))
         previous = users
     return tuple(out)
+
+
+#: F-4: a distinct valid number → (the user kept for it, that user's best status:
+#: 0 not sent, 1 sent, 2 delivered). A number is its digits as an int where it can be.
+Keepers = dict[Any, tuple[str, int]]
+
+
+def merge_keepers(into: Keepers, other: Keepers) -> None:
+    """F-4: the user whose id sorts first keeps a number, whichever part saw it."""
+    get = into.get
+    for number, entry in other.items():
+        current = get(number)
+        if current is None or entry[0] < current[0]:
+            into[number] = entry
+
+
+def kept_counts(keepers: Keepers) -> tuple[int, int, int]:
+    """F-4: (distinct numbers, their kept users Sent, Delivered)."""
+    sent = delivered = 0
+    for _, status in keepers.values():
+        if status:
+            sent += 1
+            if status == 2:
+                delivered += 1
+    return len(keepers), sent, delivered
+
+
+@attrs.define(slots=True)
+class FunnelTally:
+    """What :func:`funnel_section` counts, mergeable over disjoint sets of users.
+
+    ``keepers`` holds F-4's distinct numbers; ``kept`` the counts of numbers already
+    settled elsewhere (``campaign_metrics.dask`` settles them by number, apart).
+    """
+
+    listed: int | None = None  # recipients.csv rows; None: no recipients
+    valid: int = 0  # F-1 (connector: the segment)
+    capped: int = 0  # F-5 (connector: users left by the capping stage)
+    personalized: int = 0  # connector: left by the personalization stage
+    sent_users: int = 0
+    delivered_users: int = 0
+    sent_in: int = 0  # connector: Sent users still in the funnel
+    keepers: Keepers = attrs.field(factory=dict)
+    kept: tuple[int, int, int] = (0, 0, 0)
+
+    def __iadd__(self, other: FunnelTally) -> FunnelTally:
+        if other.listed is not None:
+            self.listed = (self.listed or 0) + other.listed
+        self.valid += other.valid
+        self.capped += other.capped
+        self.personalized += other.personalized
+        self.sent_users += other.sent_users
+        self.delivered_users += other.delivered_users
+        self.sent_in += other.sent_in
+        merge_keepers(self.keepers, other.keepers)
+        self.kept = tuple(a + b for a, b in zip(self.kept, other.kept))  # type: ignore[assignment]
+        return self
+
+    def section(
+        self, *, connector: bool, delivery_tracked: bool
+    ) -> tuple[tuple[FunnelStage, ...], int]:
+        """The funnel stages and ``data_quality.sent_outside_funnel``."""
+        if connector:
+            names = ["users_in_segment", "after_fc_removal", "after_personalization_removal"]
+            names.append("sent")
+            if self.listed is None:
+                return _stages(names, [None, None, None, self.sent_users], None), 0
+            after_fc = self.valid - self.capped
+            after_pers = after_fc - self.personalized
+            counts = [self.valid, after_fc, after_pers, self.sent_in]
+            return _stages(names, counts, 0), self.sent_users - self.sent_in
+        names = ["valid_mobile_numbers", "after_fc_removal", "after_duplicate_removal", "sent"]
+        if delivery_tracked:
+            names.append("delivered")  # CH-2: a sent-only funnel ends at Sent
+        if self.listed is None:
+            plain: list[int | None] = [None, None, None, self.sent_users]
+            if delivery_tracked:
+                plain.append(self.delivered_users)
+            return _stages(names, plain, None), 0
+        numbers, sent_kept, delivered_kept = (
+            a + b for a, b in zip(self.kept, kept_counts(self.keepers))
+        )
+        stage_counts: list[int | None] = [self.valid, self.valid - self.capped, numbers]
+        stage_counts.append(sent_kept)
+        if delivery_tracked:
+            stage_counts.append(delivered_kept)
+        stages = _stages(names, stage_counts, self.listed - self.valid)
+        return stages, self.sent_users - sent_kept
+
+
+def funnel_tally(
+    views: Sequence[MessageView],
+    recipients: Mapping[str, Recipient] | None,
+    *,
+    connector: bool,
+    default_region: str | None,
+) -> FunnelTally:
+    """F-1..F-5: the counts of :func:`funnel_section`, in one pass over the views and
+    one over the recipients."""
+    # F-3: only users with a removed message can leave the capping or personalization
+    # stage, so only their messages are gathered.
+    removed_users: set[str] = set()
+    for v in views:
+        flags = v.flags
+        if flags and ((flags & _FAILED_TO_SEND) or (flags & _FC_REMOVED and v.first_d2 is None)):
+            removed_users.add(v.user_id)
+    by_user: defaultdict[str, list[MessageView]] = defaultdict(list)
+    if removed_users:
+        for v in views:
+            if v.user_id in removed_users:
+                by_user[v.user_id].append(v)
+
+    def capped(user: str) -> bool:  # F-5: fc_removed events only
+        msgs = by_user.get(user)
+        if not msgs:
+            return False
+        return all(m.fc_removed and not m.attempted for m in msgs)
+
+    def personalization_removed(user: str) -> bool:
+        msgs = by_user.get(user)
+        if not msgs:
+            return False
+        return all(
+            (m.fc_removed and not m.attempted)
+            or (m.failed_to_send and any(f[1] == "personalization_failed" for f in m.fails))
+            for m in msgs
+        )
+
+    # each sent user's best status, 1 sent or 2 delivered
+    status: dict[str, int] = {}
+    delivered = Outcome.DELIVERED
+    for v in views:
+        if v.sent:
+            if v.outcome == delivered:
+                status[v.user_id] = 2
+            elif v.user_id not in status:
+                status[v.user_id] = 1
+    tally = FunnelTally(
+        sent_users=len(status), delivered_users=sum(1 for n in status.values() if n == 2)
+    )
+    if recipients is None:
+        return tally
+    tally.listed = len(recipients)
+    if connector:
+        segment = set(recipients)
+        after_fc = {u for u in segment if not capped(u)}
+        after_pers = {u for u in after_fc if not personalization_removed(u)}
+        tally.valid = len(segment)
+        tally.capped = len(segment) - len(after_fc)
+        tally.personalized = len(after_fc) - len(after_pers)
+        tally.sent_in = len(status.keys() & after_pers)
+        return tally
+    # F-4: duplicates on the E.164 form; the user whose id sorts first is kept. One pass,
+    # holding one entry per distinct valid number (no per-user copies of the stages),
+    # keyed by the number's digits as an int (an E.164 form has no leading zero), which
+    # takes half the memory of the string.
+    valid = capped_valid = 0
+    keeper: dict[int | str, str] = {}
+    setdefault = keeper.setdefault
+    check = mobile_e164_checker(default_region)
+    for user, r in recipients.items():
+        e164 = check(r.mobile_number)
+        if e164 is None:
+            continue
+        valid += 1
+        if user in by_user and capped(user):
+            capped_valid += 1
+            continue
+        # (int() reads other scripts' digits too: those forms stay strings, apart)
+        number: int | str = int(e164[1:]) if e164.isascii() else e164
+        kept = setdefault(number, user)
+        if user < kept:
+            keeper[number] = user
+    tally.valid, tally.capped = valid, capped_valid
+    get = status.get
+    tally.keepers = {number: (user, get(user, 0)) for number, user in keeper.items()}
+    return tally
 
 
 def funnel_section(
@@ -63,95 +250,5 @@ def funnel_section(
     >>> outside
     0
     """
-    # F-3: only users with a removed message can leave the capping or personalization
-    # stage, so only their messages are gathered.
-    removed_users: set[str] = set()
-    for v in views:
-        flags = v.flags
-        if flags and ((flags & _FAILED_TO_SEND) or (flags & _FC_REMOVED and v.first_d2 is None)):
-            removed_users.add(v.user_id)
-    by_user: defaultdict[str, list[MessageView]] = defaultdict(list)
-    if removed_users:
-        for v in views:
-            if v.user_id in removed_users:
-                by_user[v.user_id].append(v)
-
-    def capped(user: str) -> bool:  # F-5: fc_removed events only
-        msgs = by_user.get(user)
-        if not msgs:
-            return False
-        return all(m.fc_removed and not m.attempted for m in msgs)
-
-    def personalization_removed(user: str) -> bool:
-        msgs = by_user.get(user)
-        if not msgs:
-            return False
-        return all(
-            (m.fc_removed and not m.attempted)
-            or (m.failed_to_send and any(f[1] == "personalization_failed" for f in m.fails))
-            for m in msgs
-        )
-
-    def statuses() -> dict[str, int]:
-        """Each sent user's best status, 1 sent or 2 delivered."""
-        status: dict[str, int] = {}
-        delivered = Outcome.DELIVERED
-        for v in views:
-            if v.sent:
-                if v.outcome == delivered:
-                    status[v.user_id] = 2
-                elif v.user_id not in status:
-                    status[v.user_id] = 1
-        return status
-
-    if connector:
-        sent_users = statuses().keys()
-        names = ["users_in_segment", "after_fc_removal", "after_personalization_removal", "sent"]
-        if recipients is None:
-            stages = _stages(names, [None, None, None, len(sent_users)], None)
-            return stages, 0
-        segment = set(recipients)
-        after_fc = {u for u in segment if not capped(u)}
-        after_pers = {u for u in after_fc if not personalization_removed(u)}
-        sent_in = sent_users & after_pers
-        stages = _stages(names, [len(segment), len(after_fc), len(after_pers), len(sent_in)], 0)
-        return stages, len(sent_users - after_pers)
-
-    names = ["valid_mobile_numbers", "after_fc_removal", "after_duplicate_removal", "sent"]
-    if delivery_tracked:
-        names.append("delivered")  # CH-2: a sent-only funnel ends at Sent
-    if recipients is None:
-        status = statuses()
-        counts: list[int | None] = [None, None, None, len(status)]
-        if delivery_tracked:
-            counts.append(sum(1 for n in status.values() if n == 2))
-        return _stages(names, counts, None), 0
-    status = statuses()
-    # F-4: duplicates on the E.164 form; the user whose id sorts first is kept. One pass,
-    # holding one entry per distinct valid number (no per-user copies of the stages),
-    # keyed by the number's digits as an int (an E.164 form has no leading zero), which
-    # takes half the memory of the string.
-    valid = capped_valid = 0
-    keeper: dict[int | str, str] = {}
-    setdefault = keeper.setdefault
-    check = mobile_e164_checker(default_region)
-    for user, r in recipients.items():
-        e164 = check(r.mobile_number)
-        if e164 is None:
-            continue
-        valid += 1
-        if user in by_user and capped(user):
-            capped_valid += 1
-            continue
-        # (int() reads other scripts' digits too: those forms stay strings, apart)
-        number: int | str = int(e164[1:]) if e164.isascii() else e164
-        kept = setdefault(number, user)
-        if user < kept:
-            keeper[number] = user
-    kept_users = keeper.values()
-    sent_kept = sum(1 for u in kept_users if u in status)
-    counts = [valid, valid - capped_valid, len(keeper), sent_kept]
-    if delivery_tracked:
-        counts.append(sum(1 for u in kept_users if status.get(u) == 2))
-    stages = _stages(names, counts, len(recipients) - valid)
-    return stages, len(status) - sent_kept
+    tally = funnel_tally(views, recipients, connector=connector, default_region=default_region)
+    return tally.section(connector=connector, delivery_tracked=delivery_tracked)

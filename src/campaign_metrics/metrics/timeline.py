@@ -9,7 +9,13 @@ from ..report import Timeline
 from ..timezones import from_us
 from .types import MessageView
 
-__all__ = ["timeline_section"]
+__all__ = ["send_span", "timeline_of", "timeline_section"]
+
+
+def send_span(views: Sequence[MessageView]) -> tuple[int | None, int | None]:
+    """T-2: the first and the last send instant of the Sent messages."""
+    sends = [send_us for v in views if (send_us := v.send_us) is not None]  # the Sent
+    return (min(sends), max(sends)) if sends else (None, None)
 
 
 def timeline_section(
@@ -29,6 +35,18 @@ def timeline_section(
     >>> t.first_sent, t.durations_s["to_first_send"]
     ('1970-01-01T00:10:00+00:00', 480.0)
     """
+    first, last = send_span(views)
+    return timeline_of(timeline, first, last, campaign, as_of)
+
+
+def timeline_of(
+    timeline: Mapping[str, int],
+    first: int | None,
+    last: int | None,
+    campaign: Campaign,
+    as_of: int | None,
+) -> Timeline:
+    """T-2 from the campaign's timeline records and its first and last send."""
     zone = campaign.zone
 
     def at(name: str) -> int | None:
@@ -40,9 +58,6 @@ def timeline_section(
     started = at("segmentation_started")
     completed = at("segmentation_completed")
     ready = at("campaign_ready")
-    sends = [send_us for v in views if (send_us := v.send_us) is not None]  # the Sent
-    first = min(sends) if sends else None
-    last = max(sends) if sends else None
 
     def span(a: int | None, b: int | None) -> float | None:
         return None if a is None or b is None else (b - a) / 1e6
