@@ -160,6 +160,27 @@ def test_connector_funnel_stages_and_counts() -> None:
 # --------------------------------------------------------------------------- F-3
 
 
+def test_user_leaves_personalization_stage_only_when_every_message_failed_there() -> None:
+    """F-3: periodic connector. u1's instance a is capped and b fails personalization:
+    not every message was removed *at personalization*, so u1 stays past it (and is not
+    Sent); u2 fails personalization in both instances and leaves. 3 → 3 → 2 → Sent 1."""
+    recipients = [Recipient(user_id=u) for u in ("u1", "u2", "u3")]
+    events = [
+        ev("fc_removed", 0, "u1", instance_id="a"),
+        ev("personalization_failed", 24, "u1", instance_id="b", category="user_attribute"),
+        ev("personalization_failed", 0, "u2", instance_id="a", category="user_attribute"),
+        ev("personalization_failed", 24, "u2", instance_id="b", category="user_attribute"),
+        ev("sent", 0, "u3", instance_id="a"),
+    ]
+    r = report(make_campaign("connector", delivery_type="periodic"), events, recipients=recipients)
+    assert _users(r) == {
+        "users_in_segment": 3,
+        "after_fc_removal": 3,
+        "after_personalization_removal": 2,
+        "sent": 1,
+    }
+
+
 def test_user_leaves_capping_stage_only_when_every_message_was_capped() -> None:
     """F-3: periodic campaign. u1 capped in instance a but sent in b → stays and reaches
     Sent; u2 capped in both instances → removed; u3 has no messages at all → stays (but

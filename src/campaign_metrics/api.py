@@ -20,12 +20,14 @@ from .engine import (
 from .engine.parallel import check_workers, fold_in_parallel
 from .errors import ConfigurationError, InputError
 from .gc_pause import paused_gc
+from .identity import reject_or_raise
 from .io.events import fold_events_file
 from .io.readers import ProgressFn, fold_conversions, iter_recipients, read_campaign
 from .model import Campaign, ConversionEvent, MessageEvent, Recipient
+from .options import date_range_of, instant_of, naive_zone_of
 from .progress import ProgressCallback
 from .report import Report
-from .timezones import get_zone, to_us
+from .timezones import to_us
 
 __all__ = ["CampaignInput", "analyze", "load_run"]
 
@@ -45,60 +47,6 @@ class CampaignInput:
 
 
 CampaignSource = Union[PathLike, CampaignInput, CampaignAccumulator, tuple[Any, ...]]  # noqa: UP007
-
-
-def _as_date(value: object, which: str) -> dt.date:
-    if isinstance(value, dt.datetime):
-        raise ConfigurationError(f"date range '{which}' must be a date, got a datetime")
-    if isinstance(value, dt.date):
-        return value
-    if isinstance(value, str):
-        try:
-            return dt.date.fromisoformat(value)
-        except ValueError:
-            pass
-    raise ConfigurationError(
-        f"date range '{which}' must be a date YYYY-MM-DD (got {value!r})", field="date_range"
-    )
-
-
-def _as_instant(value: object) -> dt.datetime | None:
-    if value is None:
-        return None
-    if isinstance(value, str):
-        from .timezones import parse_instant
-
-        try:
-            return parse_instant(value)
-        except ValueError as exc:
-            raise ConfigurationError(f"as_of: {exc}", field="as_of") from None
-    if isinstance(value, dt.datetime):
-        if value.utcoffset() is None:
-            raise ConfigurationError(
-                f"as_of must be an aware datetime (got naive {value.isoformat()})", field="as_of"
-            )
-        return value
-    raise ConfigurationError(f"as_of must be a datetime (got {value!r})", field="as_of")
-
-
-def _handle(
-    error: InputError,
-    strict: bool,
-    sink: list[RejectedRecord],
-    on_reject: RejectFn | None,
-    file: str,
-    line: int | None,
-    origin: str | None = None,
-) -> None:
-    if strict:
-        if origin is not None and error.file is not None and "/" not in error.file:
-            raise error.located(f"{origin}/{error.file}", error.line)
-        raise error
-    record = RejectedRecord.from_error(error, file, line)
-    record.origin = origin
-    sink.append(record)
-    if on_reject is not None:
-        on_reject(record)
 
 
 def _located(items: Iterator[T], directory: Path) -> Iterator[T]:
@@ -133,7 +81,7 @@ def _load_directory(
         rows: list[Recipient] = []
         for line, item in _located(iter_recipients(rec_file), path):
             if isinstance(item, InputError):
-                _handle(item, strict, rejected, on_reject, rec_file.name, line, str(path))
+                reject_or_raise(item, strict, rejected, on_reject, rec_file.name, line, str(path))
             else:
                 rows.append(item)
         recipients = rows
@@ -190,7 +138,7 @@ def fold_file(
     name = events_file.name
 
     def on_bad(error: InputError, line: int) -> None:
-        _handle(error, strict, sink, on_reject, name, line, origin)
+        reject_or_raise(error, strict, sink, on_reject, name, line, origin)
 
     try:
         if workers > 1 and fold_in_parallel(
@@ -241,12 +189,7 @@ def load_run(
     if not campaigns:
         raise ConfigurationError("no campaign given: pass at least one campaign directory")
     workers = check_workers(workers)
-    naive_zone = None
-    if naive_tz is not None:
-        try:
-            naive_zone = get_zone(naive_tz)
-        except ValueError as exc:
-            raise ConfigurationError(f"--naive-tz: {exc}", field="naive_tz") from None
+    naive_zone = naive_zone_of(naive_tz)
     accs: list[CampaignAccumulator] = []
     conversion_files: list[tuple[Path, str, CampaignAccumulator | None]] = []
     for source in campaigns:
@@ -319,7 +262,7 @@ def load_run(
             display: str = display,
             origin: str | None = origin,
         ) -> None:
-            _handle(error, strict, sink, on_reject, display, line, origin)
+            reject_or_raise(error, strict, sink, on_reject, display, line, origin)
 
         # the hot path: plainly valid lines folded from their plain values (A-6: a user
         # no campaign reached cannot convert; counted, not kept)
@@ -364,16 +307,8 @@ def analyze(
     :class:`InputError` at the first one. ``workers=N`` folds each events file on N
     local processes (default 1); the reports are the same.
     """
-    if date_range is not None:
-        if not isinstance(date_range, (tuple, list)) or len(date_range) != 2:
-            raise ConfigurationError("date_range must be a (from, to) pair of dates")
-        dates: tuple[dt.date, dt.date] | None = (
-            _as_date(date_range[0], "from"),
-            _as_date(date_range[1], "to"),
-        )
-    else:
-        dates = None
-    instant = _as_instant(as_of)
+    dates = date_range_of(date_range)
+    instant = instant_of(as_of)
     with paused_gc():
         run = load_run(
             *campaigns,

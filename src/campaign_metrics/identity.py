@@ -10,7 +10,7 @@ exactly.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import partial
 from typing import Any
 
@@ -27,6 +27,7 @@ __all__ = [
     "event_key",
     "key_cell",
     "record_pair",
+    "reject_or_raise",
 ]
 
 Extras = tuple[Any, ...]
@@ -174,3 +175,25 @@ def count_distinct_ids(pair_sources: Iterable[bytes]) -> tuple[int, int]:
         buckets[i] = array("Q")
         distinct += len(set(bucket))
     return with_id, distinct
+
+
+def reject_or_raise(
+    error: InputError,
+    strict: bool,
+    sink: list[RejectedRecord],
+    on_reject: Callable[[RejectedRecord], None] | None,
+    file: str,
+    line: int | None,
+    origin: str | None = None,
+) -> None:
+    """Strict mode: raise ``error`` (located in its directory ``origin``); lenient: keep
+    it in ``sink`` as a :class:`RejectedRecord` and tell ``on_reject``."""
+    if strict:
+        if origin is not None and error.file is not None and "/" not in error.file:
+            raise error.located(f"{origin}/{error.file}", error.line)
+        raise error
+    record = RejectedRecord.from_error(error, file, line)
+    record.origin = origin
+    sink.append(record)
+    if on_reject is not None:
+        on_reject(record)

@@ -22,7 +22,14 @@ from .as_of import resolve
 from .conversions import ConversionPool
 from .message import MessageState
 
-__all__ = ["FoldedCampaign", "as_of_us", "campaign_facts", "conversion_facts", "resolve_run"]
+__all__ = [
+    "FoldedCampaign",
+    "as_of_us",
+    "campaign_facts",
+    "conversion_facts",
+    "outcome_canonical",
+    "resolve_run",
+]
 
 
 class FoldedCampaign(Protocol):
@@ -44,14 +51,17 @@ class FoldedCampaign(Protocol):
     notes: set[str]
 
 
-def campaign_facts(acc: FoldedCampaign) -> CampaignFacts:
+def campaign_facts(acc: FoldedCampaign, *, count_ids: bool = True) -> CampaignFacts:
     """What a report needs of a campaign besides its views, D-10's counts included:
     per identity, duplicates = records − distinct contents and id_conflicts = distinct
-    contents − 1, over every record read (and the recipients rows, FORMATS.md)."""
+    contents − 1, over every record read (and the recipients rows, FORMATS.md).
+
+    ``count_ids=False`` leaves the records' identities out of ``id_conflicts`` (the
+    distributed path counts them by identity, apart: ``engine.partition``)."""
     level = b"".join(sorted(acc.campaign_level))
     states = acc.messages.values()
     distinct = (sum(len(s.pairs) for s in states) + len(level)) // PAIR
-    with_id, ids = count_distinct_ids([*(s.pairs for s in states), level])
+    with_id, ids = count_distinct_ids([*(s.pairs for s in states), level]) if count_ids else (0, 0)
     repeated_rows, conflicting_rows = acc.recipient_repeats or (0, 0)
     return CampaignFacts(
         campaign=acc.campaign,
@@ -68,11 +78,16 @@ def campaign_facts(acc: FoldedCampaign) -> CampaignFacts:
 
 
 def conversion_facts(
-    pool: ConversionPool, shared_rejected: Iterable[RejectedRecord] = (), dropped: int = 0
+    pool: ConversionPool,
+    shared_rejected: Iterable[RejectedRecord] = (),
+    dropped: int = 0,
+    *,
+    count_ids: bool = True,
 ) -> ConversionFacts:
-    """The run's conversions and D-10's counts over them."""
+    """The run's conversions and D-10's counts over them (``count_ids``: as
+    :func:`campaign_facts`)."""
     pairs = b"".join(pool.pairs())
-    with_id, ids = count_distinct_ids([pairs])
+    with_id, ids = count_distinct_ids([pairs]) if count_ids else (0, 0)
     return ConversionFacts(
         by_user=pool.by_user,
         duplicates=pool.records - len(pairs) // PAIR,
@@ -82,7 +97,7 @@ def conversion_facts(
     )
 
 
-def _outcome_canonical(campaign_id: str) -> Any:
+def outcome_canonical(campaign_id: str) -> Any:
     def key(record: OutcomeRecord) -> str:
         t, type_, event_id, reason, error_code, _ = record
         return canonical_event(
@@ -130,7 +145,7 @@ def resolve_run(
                     delivery_tracked=c.delivery_tracked,
                     connector=c.channel is Channel.CONNECTOR,
                     selected=selected_range(c, date_range),
-                    outcome_canonical=_outcome_canonical(c.id),
+                    outcome_canonical=outcome_canonical(c.id),
                 )
             )
         return resolved_run(

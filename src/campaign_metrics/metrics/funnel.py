@@ -160,9 +160,9 @@ def funnel_tally(
         msgs = by_user.get(user)
         if not msgs:
             return False
+        # F-3: every message removed *there* (a message removed by capping was not)
         return all(
-            (m.fc_removed and not m.attempted)
-            or (m.failed_to_send and any(f[1] == "personalization_failed" for f in m.fails))
+            m.failed_to_send and any(f[1] == "personalization_failed" for f in m.fails)
             for m in msgs
         )
 
@@ -229,7 +229,7 @@ def funnel_section(
 
     Each stage is the previous stage's users that pass its own condition. A user leaves
     the capping (or personalization) stage only when they have messages and every one
-    of them was removed there or at an earlier stage. F-4: two users with one number
+    of them was removed there. F-4: two users with one number
     count once.
 
     >>> from campaign_metrics.model import Recipient

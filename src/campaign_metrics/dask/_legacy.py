@@ -1,17 +1,4 @@
-"""Past one machine: reports from a Dask bag of events or from many log files.
-
-Each partition is folded into a :class:`CampaignAccumulator` (and a
-:class:`ConversionPool`) on the workers, the states are merged in a tree reduction, and
-the report is computed on the client. Because the engine's state merges exactly (every
-piece is a minimum or a union, D-10), the result equals the single-process report for
-every partitioning — partitions need not be aligned with users.
-
-Needs the ``dask`` extra: ``pip install 'campaign-metrics[dask]'``.
-
->>> import dask.bag as db  # doctest: +SKIP
->>> bag = db.from_sequence(events, npartitions=8)  # doctest: +SKIP
->>> report = report_bag(bag, campaign)  # doctest: +SKIP
-"""
+"""The state-level Dask functions: every partition's state merged, then reported."""
 
 from __future__ import annotations
 
@@ -20,11 +7,11 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from .engine import CampaignAccumulator, ConversionPool, RejectedRecord, RunAccumulator
-from .errors import InputError, MissingDependencyError
-from .model import Campaign, ConversionEvent, MessageEvent, Recipient
-from .report import Report
-from .timezones import get_zone
+from ..engine import CampaignAccumulator, ConversionPool, RejectedRecord, RunAccumulator
+from ..errors import InputError, MissingDependencyError
+from ..model import Campaign, ConversionEvent, MessageEvent, Recipient
+from ..report import Report
+from ..timezones import get_zone
 
 __all__ = [
     "accumulate_bag",
@@ -66,8 +53,8 @@ def fold_file(
     A conversions file (a name starting with ``conversions``) is folded into the
     accumulator's conversion pool. Lenient mode keeps rejected records in the state.
     """
-    from .io.events import fold_events_file
-    from .io.readers import fold_conversions
+    from ..io.events import fold_events_file
+    from ..io.readers import fold_conversions
 
     acc = CampaignAccumulator(campaign)
     p = Path(path)
