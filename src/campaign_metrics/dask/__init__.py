@@ -28,11 +28,13 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from ..errors import ConfigurationError, MissingDependencyError
+from ..gc_pause import paused_gc
 from ..identity import RejectedRecord
 from ..metrics.assemble import check_parameters
 from ..options import date_range_of, instant_of, naive_zone_of
@@ -48,6 +50,7 @@ from ._legacy import (
     report_bag,
     report_files,
 )
+from ._tasks import pause_collector, resume_collector
 
 __all__ = [
     "CampaignFiles",
@@ -55,6 +58,7 @@ __all__ = [
     "accumulate_files",
     "analyze",
     "campaign_files",
+    "collector_paused",
     "fold_events",
     "fold_file",
     "merge_accumulators",
@@ -82,6 +86,31 @@ def _default_parts(client: Any) -> int:
     except Exception:
         return 8
     return max(2, 2 * int(threads))
+
+
+@contextmanager
+def collector_paused(client: Any) -> Iterator[None]:
+    """The cyclic garbage collector paused on the client and on every worker for the
+    run (as one process pauses it for its bulk loops), and restored after it."""
+    with paused_gc():
+        if client is None:
+            yield
+            return
+        client.run(pause_collector)
+        try:
+            yield
+        finally:
+            client.run(resume_collector)
+
+
+def _workers(client: Any) -> list[str]:
+    """The cluster's worker addresses, in a stable order (none without a client)."""
+    if client is None:
+        return []
+    try:
+        return sorted(client.scheduler_info()["workers"])
+    except Exception:
+        return []
 
 
 def analyze(
@@ -147,11 +176,13 @@ def analyze(
         strict=strict,
         naive_zone=zone,
         split_every=split_every,
+        workers=_workers(client),
     )
-    if client is not None:
-        partial = client.compute(graph).result()
-    else:
-        (partial,) = dask.compute(graph, scheduler=scheduler)
+    with collector_paused(client):
+        if client is not None:
+            partial = client.compute(graph, optimize_graph=False).result()
+        else:
+            (partial,) = dask.compute(graph, scheduler=scheduler)
     reports: list[Report] = partial.reports()
     if on_reject is not None:
         seen: set[Any] = set()

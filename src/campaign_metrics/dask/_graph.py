@@ -20,13 +20,15 @@ import datetime as dt
 import math
 import os
 import re
+import uuid
 from collections.abc import Sequence
+from operator import getitem
 from pathlib import Path
 from typing import Any
 
 import attrs
 
-from ..engine import CampaignAccumulator
+from ..engine import CampaignAccumulator, routing
 from ..engine import partition as part
 from ..errors import ConfigurationError, InputError
 from ..io.readers import read_campaign
@@ -34,7 +36,12 @@ from ..io.spans import Span, line_spans
 from ..metrics.partial import RunPartial
 from ..metrics.tallies import least
 from ..model import Campaign
-from ._tasks import fold_conversions_piece, fold_events_piece, read_recipients
+from ._tasks import (
+    fold_conversions_piece,
+    fold_events_piece,
+    read_recipients,
+    route_recipients,
+)
 
 __all__ = ["CampaignFiles", "campaign_files", "run_graph"]
 
@@ -128,6 +135,12 @@ def _least_each(parts: Sequence[Sequence[int | None]]) -> list[int | None]:
     return out
 
 
+def _latest_of(times: Sequence[int | None]) -> int | None:
+    """D-7: the latest of the pieces' latest records."""
+    known = [t for t in times if t is not None]
+    return max(known) if known else None
+
+
 def _partial_of(report: part.PartReport) -> RunPartial:
     return report.partial
 
@@ -136,6 +149,46 @@ def _with_note(campaign: Campaign, note: str) -> CampaignAccumulator:
     acc = CampaignAccumulator(campaign)
     acc.notes.add(note)
     return acc
+
+
+class _Placer:
+    """Makes the graph's tasks, each pinned (softly) to a worker when the workers are
+    known: a piece's tasks and its part's stay where the piece was read, so a user
+    whose records are all in one piece never moves."""
+
+    def __init__(self, workers: Sequence[str]) -> None:
+        from dask.delayed import delayed
+
+        self.delayed = delayed
+        self.workers = list(workers)
+        self.run = uuid.uuid4().hex[:8]  # keys of two runs on one cluster never meet
+        self.made = 0
+
+    def __call__(
+        self,
+        where: int,
+        fn: Any,
+        *args: Any,
+        nout: int | None = None,
+        first: bool = False,
+        **kw: Any,
+    ) -> Any:
+        """``fn(*args, **kw)`` as a task on worker ``where`` (modulo the workers);
+        ``first``: before the other ready tasks (reads every later step waits for)."""
+        from dask.base import annotate
+
+        self.made += 1
+        # a readable key (the dashboard shows it): the step, the part or piece, a count
+        name = f"{getattr(fn, '__name__', 'task')}-{where}-{self.made}-{self.run}"
+        task = self.delayed(fn, nout=nout)
+        where_to: dict[str, Any] = {"priority": 10} if first else {}
+        if self.workers:
+            worker = self.workers[where % len(self.workers)]
+            where_to.update(workers=[worker], allow_other_workers=True)
+        if not where_to:
+            return task(*args, dask_key_name=name, **kw)
+        with annotate(**where_to):
+            return task(*args, dask_key_name=name, **kw)
 
 
 def run_graph(
@@ -150,101 +203,145 @@ def run_graph(
     naive_zone: dt.tzinfo | None,
     split_every: int = 8,
     piece_bytes: int = PIECE_BYTES,
+    workers: Sequence[str] = (),
 ) -> Any:
     """The lazy merged :class:`~campaign_metrics.metrics.RunPartial` of the run (a
-    ``dask.delayed`` value)."""
-    from dask.delayed import delayed
-
+    ``dask.delayed`` value). ``workers``: the cluster's worker addresses, to keep each
+    piece's tasks on one worker (any worker may still run them)."""
+    task = _Placer(workers)
     run_campaigns = [c.campaign for c in campaigns]
     # 1. read: every piece of every file, each a task
-    folded: list[list[Any]] = []  # per campaign, its pieces' accumulators
+    flat: list[Any] = []  # every events piece's accumulator
+    owner_of: list[int] = []  # the campaign of each piece
     conversion_pieces: list[Any] = []
     recipients: list[Any] = []
     for k, files in enumerate(campaigns):
         origin = str(files.directory)
-        pieces = [
-            delayed(fold_events_piece, pure=True)(
-                files.campaign,
-                str(path),
-                span,
-                origin=origin,
-                strict=strict,
-                naive_zone=naive_zone,
+        spans = [(path, span) for path in files.events for span in _spans(path, piece_bytes)]
+        for path, span in spans:
+            flat.append(
+                task(
+                    len(flat),
+                    fold_events_piece,
+                    files.campaign,
+                    str(path),
+                    span,
+                    origin=origin,
+                    strict=strict,
+                    naive_zone=naive_zone,
+                )
             )
-            for path in files.events
-            for span in _spans(path, piece_bytes)
-        ]
+            owner_of.append(k)
         if not files.events:
             note = f"{files.directory.name}: no events.jsonl or events.csv; the log is empty"
-            pieces.append(delayed(_with_note, pure=True)(files.campaign, note))
-        folded.append(pieces)
+            flat.append(task(len(flat), _with_note, files.campaign, note))
+            owner_of.append(k)
         if files.conversions is not None:
             conversion_pieces.append(
-                delayed(fold_conversions_piece, pure=True)(
+                task(
+                    k,
+                    fold_conversions_piece,
                     str(files.conversions),
                     display=files.conversions.name,
                     origin=origin,
                     owner=k,
                     strict=strict,
                     naive_zone=naive_zone,
+                    first=True,
                 )
             )
-        if files.recipients is None:
-            recipients.append(None)
-        else:
-            recipients.append(
-                delayed(read_recipients, pure=True, nout=parts)(
-                    str(files.recipients), parts, origin=origin, strict=strict
-                )
+        recipients.append(
+            None
+            if files.recipients is None
+            else task(
+                k + 1,
+                read_recipients,
+                str(files.recipients),
+                origin=origin,
+                strict=strict,
+                first=True,
             )
-    for path in shared_conversions:
+        )
+    for n, path in enumerate(shared_conversions):
         conversion_pieces.append(
-            delayed(fold_conversions_piece, pure=True)(
+            task(
+                n,
+                fold_conversions_piece,
                 str(path),
                 display=str(path),
                 origin=None,
                 owner=None,
                 strict=strict,
                 naive_zone=naive_zone,
+                first=True,
             )
         )
+    pieces_n = len(flat)
+    total = pieces_n + parts
     # 2. D-7: the run's instant, the latest record of every piece (unless given)
-    everything = [p for pieces in folded for p in pieces] + conversion_pieces
-    instant = as_of_us if as_of_us is not None else delayed(part.latest)(everything)
-    # 3. cut every piece by user
+    instant: Any = as_of_us
+    if instant is None:
+        latest = [task(i, part.latest, [p]) for i, p in enumerate(flat)]
+        latest += [task(i, part.latest, [c]) for i, c in enumerate(conversion_pieces)]
+        instant = task(0, _latest_of, latest)
+    # 3. which piece owns each user; every piece cut by user (nothing moves for a user
+    # whose records are all in one piece)
+    keys = [task(i, routing.user_keys, p) for i, p in enumerate(flat)]
+    owner = task(0, routing.owners, keys)
+    shared = task(0, routing.shared_keys, owner)
+    route_all = task(0, routing.Router, pieces_n, parts, owner)
     split = [
-        [delayed(part.split_campaign, nout=parts)(p, parts) for p in pieces] for pieces in folded
+        task(
+            i,
+            part.split_campaign,
+            p,
+            task(i, routing.Router, pieces_n, parts, None, i, shared),
+            nout=total,
+        )
+        for i, p in enumerate(flat)
     ]
-    split_conv = [delayed(part.split_conversions, nout=parts)(c, parts) for c in conversion_pieces]
+    split_conv = [
+        task(i, part.split_conversions, c, route_all, nout=total)
+        for i, c in enumerate(conversion_pieces)
+    ]
+    routed = [
+        None if r is None else task(k + 1, route_recipients, r, route_all, nout=total)
+        for k, r in enumerate(recipients)
+    ]
     # 4. each part whole, resolved as of the instant; B-2's first attempts across parts
     resolved = []
-    for j in range(parts):
+    for j in range(total):
         resolved.append(
-            delayed(part.resolve_part)(
+            task(
+                j,
+                part.resolve_part,
                 run_campaigns,
-                [[s[j] for s in pieces] for pieces in split],
-                [None if r is None else r[j] for r in recipients],
-                [s[j] for s in split_conv],
+                [
+                    [task(i, getitem, s, j) for i, s in enumerate(split) if owner_of[i] == k]
+                    for k in range(len(campaigns))
+                ],
+                [None if r is None else task(k + 1, getitem, r, j) for k, r in enumerate(routed)],
+                [task(i, getitem, s, j) for i, s in enumerate(split_conv)],
                 as_of_us=instant,
                 date_range=date_range,
                 groups=parts,
             )
         )
-    firsts = delayed(_least_each)([delayed(part.first_attempts)(r) for r in resolved])
+    firsts = task(0, _least_each, [task(j, part.first_attempts, r) for j, r in enumerate(resolved)])
     reports = [
-        delayed(part.report_part)(r, attribution=attribution, first_attempts=firsts, groups=parts)
-        for r in resolved
+        task(j, part.report_part, r, attribution=attribution, first_attempts=firsts, groups=parts)
+        for j, r in enumerate(resolved)
     ]
     # 5. F-4 numbers and D-10 identities, settled per key group
     settled = [
-        delayed(part.settle)([delayed(part.group_slice)(r, g) for r in reports])
+        task(g, part.settle, [task(j, part.group_slice, r, g) for j, r in enumerate(reports)])
         for g in range(parts)
     ]
     # 6. a tree of merges of the parts' partials
-    level = [delayed(_partial_of)(r) for r in reports]
+    level = [task(j, _partial_of, r) for j, r in enumerate(reports)]
     while len(level) > 1:
         level = [
-            delayed(part.merge_reports)(level[i : i + split_every])
+            task(i, part.merge_reports, level[i : i + split_every])
             for i in range(0, len(level), split_every)
         ]
-    return delayed(part.finish)(level[0], settled)
+    return task(0, part.finish, level[0], settled)

@@ -9,20 +9,31 @@ campaign directory), strict mode raises the located error, which reaches the cli
 from __future__ import annotations
 
 import datetime as dt
+import gc
 from pathlib import Path
 
 from ..engine import CampaignAccumulator, ConversionPool
-from ..engine.partition import ConversionsPiece, UserLines, user_part
+from ..engine.partition import ConversionsPiece, UserLines
+from ..engine.routing import Router
 from ..errors import InputError
+from ..gc_pause import without_gc
 from ..identity import RejectedRecord, reject_or_raise
 from ..io.events import fold_events_file
 from ..io.readers import fold_conversions, iter_recipients
 from ..io.spans import Span
 from ..model import Campaign, Recipient
 
-__all__ = ["RecipientsPart", "fold_conversions_piece", "fold_events_piece", "read_recipients"]
+__all__ = [
+    "RecipientsPart",
+    "fold_conversions_piece",
+    "fold_events_piece",
+    "pause_collector",
+    "read_recipients",
+    "resume_collector",
+    "route_recipients",
+]
 
-#: A part of a campaign's recipients: its rows and (part 0 only) the rejected rows.
+#: A campaign's recipients (or a part of them): rows and rejected rows.
 RecipientsPart = tuple[list[Recipient], list[RejectedRecord]]
 
 
@@ -32,6 +43,7 @@ def _located(exc: InputError, origin: str | None) -> InputError:
     return exc
 
 
+@without_gc
 def fold_events_piece(
     campaign: Campaign,
     path: str,
@@ -56,6 +68,7 @@ def fold_events_piece(
     return acc
 
 
+@without_gc
 def fold_conversions_piece(
     path: str,
     *,
@@ -79,9 +92,10 @@ def fold_conversions_piece(
     return ConversionsPiece(pool, lines.lines, owner)
 
 
-def read_recipients(path: str, parts: int, *, origin: str, strict: bool) -> list[RecipientsPart]:
-    """Read recipients.csv and cut its rows by user into ``parts``."""
-    rows: list[list[Recipient]] = [[] for _ in range(parts)]
+@without_gc
+def read_recipients(path: str, *, origin: str, strict: bool) -> RecipientsPart:
+    """Read recipients.csv: its rows and its rejected rows."""
+    rows: list[Recipient] = []
     rejected: list[RejectedRecord] = []
     p = Path(path)
     try:
@@ -89,7 +103,38 @@ def read_recipients(path: str, parts: int, *, origin: str, strict: bool) -> list
             if isinstance(item, InputError):
                 reject_or_raise(item, strict, rejected, None, p.name, line, origin)
             else:
-                rows[user_part(item.user_id, parts)].append(item)
+                rows.append(item)
     except InputError as exc:
         raise _located(exc, origin) from None
-    return [(r, rejected if i == 0 else []) for i, r in enumerate(rows)]
+    return rows, rejected
+
+
+@without_gc
+def route_recipients(listed: RecipientsPart, route: Router) -> list[RecipientsPart]:
+    """Cut the rows by user into ``route.parts`` (the rejected rows with the
+    campaign-level records)."""
+    rows, rejected = listed
+    parts: list[list[Recipient]] = [[] for _ in range(route.parts)]
+    for r, i in zip(rows, route.many([r.user_id for r in rows])):
+        parts[i].append(r)
+    return [(r, rejected if i == route.level else []) for i, r in enumerate(parts)]
+
+
+_WAS_ENABLED: list[bool] = []
+
+
+def pause_collector() -> bool:
+    """Pause this process's cyclic garbage collector for a run (re-entrant); returns
+    whether it was on. A worker holds millions of small acyclic objects during a run:
+    each full collection would rescan all of them (seconds, again and again)."""
+    was = gc.isenabled()
+    _WAS_ENABLED.append(was)
+    gc.disable()
+    return was
+
+
+def resume_collector() -> bool:
+    """Undo one :func:`pause_collector`; returns whether the collector is on again."""
+    if _WAS_ENABLED.pop() if _WAS_ENABLED else True:
+        gc.enable()
+    return gc.isenabled()

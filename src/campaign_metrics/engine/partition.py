@@ -30,6 +30,7 @@ from collections.abc import Iterable, Sequence
 
 import attrs
 
+from ..gc_pause import without_gc
 from ..identity import PAIR, RejectedRecord
 from ..metrics.assemble import ResolvedRun, resolved_run, run_partial, selected_range
 from ..metrics.funnel import Keepers, kept_counts, merge_keepers
@@ -41,6 +42,7 @@ from .as_of import resolve
 from .campaign import CampaignAccumulator, split_key
 from .conversions import ConversionPool
 from .resolution import campaign_facts, conversion_facts, outcome_canonical
+from .routing import Router
 
 __all__ = [
     "ConversionsPiece",
@@ -59,20 +61,7 @@ __all__ = [
     "settle",
     "split_campaign",
     "split_conversions",
-    "user_part",
 ]
-
-
-def user_part(user_id: str | None, parts: int) -> int:
-    """The part a user's records go to: a stable digest of the id (the same on every
-    process, unlike ``hash``), modulo ``parts``.
-
-    >>> user_part("u1", 8) == user_part("u1", 8), 0 <= user_part("u1", 8) < 8
-    (True, True)
-    """
-    if user_id is None or parts == 1:
-        return 0
-    return zlib.crc32(user_id.encode("utf-8", "surrogatepass")) % parts
 
 
 class UserLines:
@@ -117,29 +106,35 @@ def latest(pieces: Iterable[CampaignAccumulator | ConversionsPiece]) -> int | No
     return max(times) if times else None
 
 
-def _split_pool(pool: ConversionPool, parts: int) -> list[ConversionPool]:
-    out = [ConversionPool() for _ in range(parts)]
+def _split_pool(pool: ConversionPool, route: Router) -> list[ConversionPool]:
+    out = [ConversionPool() for _ in range(route.parts)]
     for user, records in pool.by_user.items():
-        out[user_part(user, parts)].by_user[user] = records
-    # the counts and the rejected lines of the file go to part 0, once
-    out[0].records, out[0].max_time, out[0].rejected = pool.records, pool.max_time, pool.rejected
+        out[route(user)].by_user[user] = records
+    # the counts and the rejected lines of the file go to one part, once
+    level = out[route.level]
+    level.records, level.max_time, level.rejected = pool.records, pool.max_time, pool.rejected
     return out
 
 
-def split_campaign(acc: CampaignAccumulator, parts: int) -> list[CampaignAccumulator]:
-    """Cut one campaign's folded piece by user into ``parts`` accumulators (a user's
-    messages, unsubscribes and in-log conversions in one of them); the campaign-level
-    records, the record count and the rejected lines go to part 0."""
-    out = [CampaignAccumulator(acc.campaign) for _ in range(parts)]
+@without_gc
+def split_campaign(acc: CampaignAccumulator, route: Router) -> list[CampaignAccumulator]:
+    """Cut one campaign's folded piece by user into ``route.parts`` accumulators (a
+    user's messages, unsubscribes and in-log conversions in one of them); the
+    campaign-level records, the record count and the rejected lines go to
+    ``route.level``."""
+    out = [CampaignAccumulator(acc.campaign) for _ in range(route.parts)]
     multi = acc.campaign.multi_instance
-    for key, state in acc.messages.items():
-        user: str = split_key(key)[0] if multi else key  # type: ignore[assignment]
-        out[user_part(user, parts)].messages[key] = state
+    if route.own is not None and not route.shared:
+        out[route.own].messages = acc.messages  # nobody shared: the piece stays whole
+    else:
+        for key, state in acc.messages.items():
+            user: str = split_key(key)[0] if multi else key  # type: ignore[assignment]
+            out[route(user)].messages[key] = state
     for unsubscribe in acc.unsubscribes:
-        out[user_part(unsubscribe[0], parts)].unsubscribes.add(unsubscribe)
-    for part, pool in zip(out, _split_pool(acc.conversions, parts)):
+        out[route(unsubscribe[0])].unsubscribes.add(unsubscribe)
+    for part, pool in zip(out, _split_pool(acc.conversions, route)):
         part.conversions = pool
-    first = out[0]
+    first = out[route.level]
     first.campaign_level, first.ignored_ids = acc.campaign_level, acc.ignored_ids
     first.timeline, first.content_api = acc.timeline, acc.content_api
     first.records, first.max_time = acc.records, acc.max_time
@@ -147,12 +142,13 @@ def split_campaign(acc: CampaignAccumulator, parts: int) -> list[CampaignAccumul
     return out
 
 
-def split_conversions(piece: ConversionsPiece, parts: int) -> list[ConversionsPiece]:
-    """Cut a folded conversions file by user into ``parts``."""
-    lines: list[dict[str, int]] = [{} for _ in range(parts)]
+@without_gc
+def split_conversions(piece: ConversionsPiece, route: Router) -> list[ConversionsPiece]:
+    """Cut a folded conversions file by user into ``route.parts``."""
+    lines: list[dict[str, int]] = [{} for _ in range(route.parts)]
     for user, n in piece.lines.items():
-        lines[user_part(user, parts)][user] = n
-    pools = _split_pool(piece.pool, parts)
+        lines[route(user)][user] = n
+    pools = _split_pool(piece.pool, route)
     return [ConversionsPiece(p, n, piece.owner) for p, n in zip(pools, lines)]
 
 
@@ -176,7 +172,12 @@ class ResolvedPart:
     identities: list[list[array[int]]]  # per campaign, per key group
     conversion_identities: list[array[int]]  # per key group
 
+    def __sizeof__(self) -> int:
+        # Dask weighs where to run the part's report by the size of its views
+        return 64 + 300 * sum(len(v) for v in self.resolved.views)
 
+
+@without_gc
 def resolve_part(
     campaigns: Sequence[Campaign],
     pieces: Sequence[Sequence[CampaignAccumulator]],
@@ -274,7 +275,13 @@ class PartReport:
     identities: list[list[array[int]]]
     conversion_identities: list[array[int]]
 
+    def __sizeof__(self) -> int:
+        numbers = sum(len(g) for k in self.keepers for g in k)
+        ids = sum(len(g) for k in self.identities for g in k)
+        return 4096 + 100 * numbers + 8 * ids
 
+
+@without_gc
 def report_part(
     part: ResolvedPart, *, attribution: str, first_attempts: Sequence[int | None], groups: int
 ) -> PartReport:
@@ -320,6 +327,7 @@ class KeyCounts:
     conversion_identities: int
 
 
+@without_gc
 def settle(slices: Sequence[GroupSlice]) -> KeyCounts:
     """Count one key group over every part (F-4: the user whose id sorts first keeps a
     number; D-10: distinct identities)."""
@@ -341,6 +349,7 @@ def settle(slices: Sequence[GroupSlice]) -> KeyCounts:
     return KeyCounts(kept, ids, len(conv))
 
 
+@without_gc
 def merge_reports(reports: Sequence[RunPartial]) -> RunPartial:
     """The sum of parts' partials (a step of the tree reduction; consumes them)."""
     out = reports[0]
@@ -349,6 +358,7 @@ def merge_reports(reports: Sequence[RunPartial]) -> RunPartial:
     return out
 
 
+@without_gc
 def finish(partial: RunPartial, counts: Iterable[KeyCounts]) -> RunPartial:
     """Add every key group's counts to the merged partial: F-4's settled numbers and
     D-10's distinct identities (id_conflicts = distinct records with an id − ids)."""
