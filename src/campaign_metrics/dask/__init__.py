@@ -40,7 +40,7 @@ from ..metrics.assemble import check_parameters
 from ..options import date_range_of, instant_of, naive_zone_of
 from ..report import Report
 from ..timezones import to_us
-from ._graph import CampaignFiles, campaign_files, run_graph
+from ._graph import PIECE_BYTES, CampaignFiles, campaign_files, run_graph
 from ._legacy import (
     accumulate_bag,
     accumulate_files,
@@ -126,6 +126,7 @@ def analyze(
     scheduler: Any = None,
     parts: int | None = None,
     split_every: int = 8,
+    piece_bytes: int = PIECE_BYTES,
 ) -> list[Report]:
     """Reports for campaign directories computed on Dask, equal to
     :func:`campaign_metrics.analyze`'s.
@@ -133,8 +134,9 @@ def analyze(
     ``client`` is a ``distributed.Client`` (a ``LocalCluster``'s or a remote
     scheduler's); without one, ``scheduler`` (``"threads"``, ``"processes"``,
     ``"sync"``) or Dask's current default runs the graph. ``parts``: how many parts the
-    users are cut into (two per worker thread by default). A campaign is a directory
-    (its events files found as :func:`campaign_files` says) or a
+    users are cut into (two per worker thread by default); a plain events file larger
+    than ``piece_bytes`` is read in line-aligned byte ranges of about that size. A
+    campaign is a directory (its events files found as :func:`campaign_files` says) or a
     :class:`CampaignFiles`. ``on_reject`` is told of every rejected record once the
     graph is done (lenient mode); strict mode raises the first bad record's
     :class:`~campaign_metrics.errors.InputError` on the client.
@@ -166,6 +168,10 @@ def analyze(
         parts = _default_parts(client)
     if isinstance(parts, bool) or not isinstance(parts, int) or parts < 1:
         raise ConfigurationError(f"parts must be a whole number, 1 or more (got {parts!r})")
+    if isinstance(piece_bytes, bool) or not isinstance(piece_bytes, int) or piece_bytes < 2:
+        raise ConfigurationError(
+            f"piece_bytes must be a whole number of bytes (got {piece_bytes!r})"
+        )
     graph = run_graph(
         files,
         shared,
@@ -176,6 +182,7 @@ def analyze(
         strict=strict,
         naive_zone=zone,
         split_every=split_every,
+        piece_bytes=piece_bytes,
         workers=_workers(client),
     )
     with collector_paused(client):
