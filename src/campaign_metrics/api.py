@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, TypeVar, Union
 
 import attrs
 
+from .adapters import PROVIDERS
+from .adapters.twilio import CallbacksRead, fold_callbacks, numbers_of
 from .engine import (
     CampaignAccumulator,
     ConversionPool,
@@ -21,6 +23,15 @@ from .engine.parallel import check_workers, fold_in_parallel
 from .errors import ConfigurationError, InputError
 from .gc_pause import paused_gc
 from .io.events import fold_events_file
+from .io.frames import (
+    fold_conversion_rows,
+    frame_rows,
+    iter_conversion_rows,
+    iter_event_rows,
+    iter_recipient_rows,
+    parquet_rows,
+)
+from .io.opening import CONVERSIONS_NAMES, EVENTS_NAMES, compression, find_input, is_parquet
 from .io.readers import ProgressFn, fold_conversions, iter_recipients, read_campaign
 from .model import Campaign, ConversionEvent, MessageEvent, Recipient
 from .progress import ProgressCallback
@@ -36,12 +47,92 @@ T = TypeVar("T")
 
 @attrs.frozen
 class CampaignInput:
-    """A campaign given as domain objects rather than a directory."""
+    """A campaign given as domain objects rather than a directory.
+
+    ``rejected`` holds the rows :meth:`from_frames` did not accept (lenient mode); they
+    are reported in ``data_quality.rejected``, and ``analyze(..., strict=True)`` raises
+    the first of them.
+    """
 
     campaign: Campaign
     events: Iterable[MessageEvent] = ()
     recipients: Iterable[Recipient] | None = None
     conversions: Iterable[ConversionEvent] = ()
+    rejected: tuple[RejectedRecord, ...] = ()
+
+    @classmethod
+    def from_frames(
+        cls,
+        campaign: Campaign | Mapping[str, Any],
+        *,
+        events: Any = None,
+        recipients: Any = None,
+        conversions: Any = None,
+        strict: bool = False,
+        naive_tz: str | dt.tzinfo | None = None,
+    ) -> CampaignInput:
+        """A campaign from DataFrames: pandas, Arrow tables, or anything with
+        ``__dataframe__`` (read through pyarrow), with the columns of FORMATS.md
+        (events.jsonl's keys, recipients.csv's columns, conversions.jsonl's keys).
+
+        Every row is validated as a record of the file would be; a missing cell (None,
+        NaN, NaT) is an absent key and a timestamp cell an instant. A bad row raises
+        :class:`InputError` naming the frame (``events``, ``recipients``,
+        ``conversions``), its 1-based row number and the field when ``strict``; else it
+        is kept in ``rejected`` (``data_quality.rejected``, the row number as ``line``).
+        ``campaign`` is a :class:`Campaign` or campaign.json's mapping.
+
+        >>> import pandas as pd, campaign_metrics as cm
+        >>> events = pd.DataFrame({"user_id": ["u1", "u1"], "type": ["sent", "delivered"],
+        ...     "time": pd.to_datetime(["2026-05-04T07:00:00Z", "2026-05-04T07:01:00Z"])})
+        >>> source = cm.CampaignInput.from_frames(
+        ...     {"id": "c1", "name": "Demo", "channel": "sms"}, events=events)
+        >>> [r] = cm.analyze(source)
+        >>> r.delivery.delivered
+        1
+        """
+        camp = campaign if isinstance(campaign, Campaign) else Campaign.from_dict(campaign)
+        zone = _naive_zone(naive_tz)
+        rejected: list[RejectedRecord] = []
+
+        def kept(items: Iterator[tuple[int, T | InputError]], name: str) -> list[T]:
+            out: list[T] = []
+            for row, item in items:
+                if isinstance(item, InputError):
+                    _handle(item, strict, rejected, None, name, row)
+                else:
+                    out.append(item)
+            return out
+
+        return cls(
+            camp,
+            events=kept(iter_event_rows(_frame(events), "events", naive_zone=zone), "events")
+            if events is not None
+            else (),
+            recipients=kept(iter_recipient_rows(_frame(recipients), "recipients"), "recipients")
+            if recipients is not None
+            else None,
+            conversions=kept(
+                iter_conversion_rows(_frame(conversions), "conversions", naive_zone=zone),
+                "conversions",
+            )
+            if conversions is not None
+            else (),
+            rejected=tuple(rejected),
+        )
+
+
+def _frame(frame: Any) -> Iterator[list[dict[str, Any]]]:
+    return frame_rows(frame)
+
+
+def _naive_zone(naive_tz: str | dt.tzinfo | None) -> dt.tzinfo | None:
+    if naive_tz is None:
+        return None
+    try:
+        return get_zone(naive_tz)
+    except ValueError as exc:
+        raise ConfigurationError(f"--naive-tz: {exc}", field="naive_tz") from None
 
 
 CampaignSource = Union[PathLike, CampaignInput, CampaignAccumulator, tuple[Any, ...]]  # noqa: UP007
@@ -119,7 +210,8 @@ def _load_directory(
     on_reject: RejectFn | None,
     progress: ProgressCallback | None,
     workers: int = 1,
-) -> tuple[CampaignAccumulator, Path | None]:
+    provider: str | None = None,
+) -> tuple[CampaignAccumulator, Path | None, CallbacksRead | None]:
     if not path.is_dir():
         raise InputError(reason="not a readable campaign directory", file=str(path))
     campaign_file = path / "campaign.json"
@@ -140,16 +232,28 @@ def _load_directory(
     acc = CampaignAccumulator(campaign, recipients)
     # FORMATS.md: repeated user_id rows are a D-10 identity, counted in data_quality's
     # duplicates and id_conflicts (the accumulator's recipient_repeats), not a warning
-    jsonl, csv_ = path / "events.jsonl", path / "events.csv"
-    if jsonl.exists() and csv_.exists():
-        raise ConfigurationError(
-            f"{path}: holds both events.jsonl and events.csv; keep one of them"
+    # every name an events file may have (compressed, Parquet); two of them: an error
+    events_file = find_input(path, EVENTS_NAMES)
+    conv = find_input(path, CONVERSIONS_NAMES)
+    callbacks = None
+    if events_file is not None and provider is not None:
+        events_name = events_file.name
+
+        def on_bad_callback(error: InputError, line: int) -> None:
+            _handle(error, strict, rejected, on_reject, events_name, line, str(path))
+
+        callbacks = fold_callbacks(
+            acc,
+            events_file,
+            on_bad=on_bad_callback,
+            numbers=numbers_of(recipients),
+            naive_zone=naive_zone,
         )
-    events_file = jsonl if jsonl.exists() else csv_ if csv_.exists() else None
-    if events_file is not None:
+    elif events_file is not None:
         total = events_file.stat().st_size
         report_progress = None
-        if progress is not None:
+        # a compressed file's text has no known length: no bar for it
+        if progress is not None and compression(events_file) is None:
             label = f"{path.name}/{events_file.name}"
 
             def report_progress(done: int, records: int) -> None:
@@ -170,8 +274,7 @@ def _load_directory(
         acc.reject(r)
     if events_file is None:
         acc.notes.add(f"{path.name}: no events.jsonl or events.csv; the log is empty")
-    conv = path / "conversions.jsonl"
-    return acc, conv if conv.exists() else None
+    return acc, conv, callbacks
 
 
 def fold_file(
@@ -193,13 +296,19 @@ def fold_file(
         _handle(error, strict, sink, on_reject, name, line, origin)
 
     try:
-        if workers > 1 and fold_in_parallel(
-            acc,
-            events_file,
-            workers=workers,
-            naive_zone=naive_zone,
-            on_bad=on_bad,
-            progress=progress,
+        # a compressed or Parquet file cannot be cut into byte spans: one process
+        cuttable = compression(events_file) is None and not is_parquet(events_file)
+        if (
+            workers > 1
+            and cuttable
+            and fold_in_parallel(
+                acc,
+                events_file,
+                workers=workers,
+                naive_zone=naive_zone,
+                on_bad=on_bad,
+                progress=progress,
+            )
         ):
             return
         fold_events_file(acc, events_file, naive_zone=naive_zone, on_bad=on_bad, progress=progress)
@@ -230,6 +339,7 @@ def load_run(
     on_reject: RejectFn | None = None,
     progress: ProgressCallback | None = None,
     workers: int = 1,
+    provider: str | None = None,
 ) -> RunAccumulator:
     """Read every campaign and conversion source of a run into a :class:`RunAccumulator`.
 
@@ -237,39 +347,74 @@ def load_run(
     matched against every campaign (A-6); conversions of users no campaign reached are
     counted and not kept. ``workers`` > 1 folds each events file of a directory on that
     many local processes (byte ranges of the file, states merged exactly).
+    ``provider="twilio"`` reads each directory's events file as a Twilio
+    status-callback log (:mod:`campaign_metrics.adapters.twilio`).
     """
+    return _load_run(
+        campaigns,
+        conversions=conversions,
+        strict=strict,
+        naive_tz=naive_tz,
+        on_reject=on_reject,
+        progress=progress,
+        workers=workers,
+        provider=provider,
+    )[0]
+
+
+def _load_run(
+    campaigns: Sequence[CampaignSource],
+    *,
+    conversions: PathLike | Iterable[ConversionEvent] | Sequence[PathLike] | None,
+    strict: bool,
+    naive_tz: str | dt.tzinfo | None,
+    on_reject: RejectFn | None,
+    progress: ProgressCallback | None,
+    workers: int,
+    provider: str | None,
+) -> tuple[RunAccumulator, dict[int, CallbacksRead]]:
+    """:func:`load_run`, and what each provider log held besides events (by the
+    position of its campaign)."""
+    if provider is not None and provider not in PROVIDERS:
+        raise ConfigurationError(
+            f"provider must be one of {', '.join(PROVIDERS)} (got {provider!r})", field="provider"
+        )
     if not campaigns:
         raise ConfigurationError("no campaign given: pass at least one campaign directory")
     workers = check_workers(workers)
-    naive_zone = None
-    if naive_tz is not None:
-        try:
-            naive_zone = get_zone(naive_tz)
-        except ValueError as exc:
-            raise ConfigurationError(f"--naive-tz: {exc}", field="naive_tz") from None
+    naive_zone = _naive_zone(naive_tz)
     accs: list[CampaignAccumulator] = []
+    provider_reads: dict[int, CallbacksRead] = {}
     conversion_files: list[tuple[Path, str, CampaignAccumulator | None]] = []
     for source in campaigns:
         if isinstance(source, CampaignAccumulator):
             accs.append(source)
         elif isinstance(source, CampaignInput):
+            if strict and source.rejected:
+                first = source.rejected[0]
+                raise InputError(first.reason, file=first.file, line=first.line, field=first.field)
             acc = CampaignAccumulator(source.campaign, source.recipients)
             acc.add_all(source.events)
             acc.add_all(source.conversions)
+            for record in source.rejected:
+                acc.reject(record)
             accs.append(acc)
         elif isinstance(source, tuple):
             acc = CampaignAccumulator(source[0], source[2] if len(source) > 2 else None)
             acc.add_all(source[1] if len(source) > 1 else ())
             accs.append(acc)
         else:
-            acc, conv = _load_directory(
+            acc, conv, callbacks = _load_directory(
                 Path(source),
                 strict=strict,
                 naive_zone=naive_zone,
                 on_reject=on_reject,
                 progress=progress,
                 workers=workers,
+                provider=provider,
             )
+            if callbacks is not None:
+                provider_reads[len(accs)] = callbacks
             accs.append(acc)
             if conv is not None:
                 conversion_files.append((conv, conv.name, acc))
@@ -323,9 +468,19 @@ def load_run(
 
         # the hot path: plainly valid lines folded from their plain values (A-6: a user
         # no campaign reached cannot convert; counted, not kept)
-        read = fold_conversions(
-            pool, path, keep=reached, on_bad=on_bad, name=display, naive_zone=naive_zone
-        )
+        if is_parquet(path):  # rows of a Parquet file, a record batch at a time
+            read = fold_conversion_rows(
+                pool,
+                parquet_rows(path, display),
+                display,
+                keep=reached,
+                on_bad=on_bad,
+                naive_zone=naive_zone,
+            )
+        else:
+            read = fold_conversions(
+                pool, path, keep=reached, on_bad=on_bad, name=display, naive_zone=naive_zone
+            )
         dropped += read.dropped
         if read.dropped_latest is not None and (
             dropped_latest is None or read.dropped_latest > dropped_latest
@@ -334,7 +489,8 @@ def load_run(
     # D-7: a dropped conversion is still an accepted record of the run
     if dropped_latest is not None and (pool.max_time is None or dropped_latest > pool.max_time):
         pool.max_time = dropped_latest
-    return RunAccumulator(accs, pool, shared_rejected=shared_rejected, dropped_conversions=dropped)
+    run = RunAccumulator(accs, pool, shared_rejected=shared_rejected, dropped_conversions=dropped)
+    return run, provider_reads
 
 
 def analyze(
@@ -348,6 +504,7 @@ def analyze(
     on_reject: RejectFn | None = None,
     progress: ProgressCallback | None = None,
     workers: int = 1,
+    provider: str | None = None,
 ) -> list[Report]:
     """Reports for campaign directories (or domain objects), in the order given.
 
@@ -362,7 +519,10 @@ def analyze(
     objects) shared by every campaign (A-6). Lenient by default: a bad record goes to
     ``data_quality.rejected`` (and to ``on_reject``); ``strict=True`` raises
     :class:`InputError` at the first one. ``workers=N`` folds each events file on N
-    local processes (default 1); the reports are the same.
+    local processes (default 1); the reports are the same (a compressed or Parquet file
+    is folded on one). ``provider="twilio"`` reads each directory's events file as a
+    Twilio status-callback log (docs/formats.md): its ``read`` callbacks are counted in
+    ``engagement.reads``.
     """
     if date_range is not None:
         if not isinstance(date_range, (tuple, list)) or len(date_range) != 2:
@@ -375,13 +535,29 @@ def analyze(
         dates = None
     instant = _as_instant(as_of)
     with paused_gc():
-        run = load_run(
-            *campaigns,
+        run, provider_reads = _load_run(
+            campaigns,
             conversions=conversions,
             strict=strict,
             naive_tz=naive_tz,
             on_reject=on_reject,
             progress=progress,
             workers=workers,
+            provider=provider,
         )
-        return run.reports(as_of=instant, attribution=attribution, date_range=dates)
+        reports = run.reports(as_of=instant, attribution=attribution, date_range=dates)
+    for i, callbacks in provider_reads.items():
+        report = reports[i]
+        as_of_us = to_us(instant) if instant is not None else _report_instant(report)
+        engagement = attrs.evolve(report.engagement, reads=callbacks.reads_as_of(as_of_us))
+        reports[i] = attrs.evolve(report, engagement=engagement)
+    return reports
+
+
+def _report_instant(report: Report) -> int | None:
+    """The as-of instant of a report (epoch µs), None when it has none."""
+    if report.as_of is None:
+        return None
+    from .timezones import parse_instant
+
+    return to_us(parse_instant(report.as_of))

@@ -2,15 +2,17 @@
 
     campaign-metrics report DIR... [--conversions FILE] [--as-of TIME] [--from DATE --to DATE]
                                    [--attribution TYPE] [--naive-tz ZONE] [--json | --csv]
-                                   [--output PATH] [--strict] [--show-numbers]
+                                   [--output PATH] [--strict] [--show-rejected]
+                                   [--provider twilio] [--show-numbers]
     campaign-metrics contacts DIR... [--csv] [--show-numbers] [...]
     campaign-metrics overview DIR... [--json] [...]
     campaign-metrics plot DIR... (--funnel | --daily | --outcomes | --comparison)
                                  -o FILE [--campaign ID] [--metric NAME] [...]
 
-Lenient by default (a bad record is reported on stderr and in ``data_quality.rejected``,
-exit 0); ``--strict`` stops at the first bad record with exit status 2. A configuration
-error or an unreadable directory exits 2 with a one-line message, never a traceback.
+Lenient by default (the first bad records are reported on stderr, then one summary line;
+every one is in ``data_quality.rejected``; exit 0); ``--strict`` stops at the first bad
+record with exit status 2. A configuration error or an unreadable directory exits 2 with
+a one-line message, never a traceback.
 """
 
 from __future__ import annotations
@@ -19,15 +21,22 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
 from .errors import CampaignMetricsError, ConfigurationError, MissingDependencyError
 from .report import Report, dumps
 
-__all__ = ["main"]
+if TYPE_CHECKING:
+    from .engine import RejectedRecord
+
+__all__ = ["main", "rejected_summary"]
 
 EXIT_OK = 0
 EXIT_ERROR = 2
+#: Rejected records warned about one by one before the summary line (``--show-rejected``:
+#: all of them).
+SHOWN_REJECTED = 5
+_SHOWN_FILES = 3
 
 
 class _Parser(argparse.ArgumentParser):
@@ -58,6 +67,17 @@ def _add_run_options(p: argparse.ArgumentParser, *, output: bool = True) -> None
         "--naive-tz", metavar="ZONE", help="the IANA zone of times written without an offset"
     )
     p.add_argument("--strict", action="store_true", help="stop at the first bad record")
+    p.add_argument(
+        "--show-rejected",
+        action="store_true",
+        help=f"warn about every rejected record (default: the first {SHOWN_REJECTED}, "
+        "then a summary line)",
+    )
+    p.add_argument(
+        "--provider",
+        choices=("twilio",),
+        help="read each events file as this provider's status-callback log",
+    )
     p.add_argument(
         "--workers",
         type=int,
@@ -133,7 +153,6 @@ def _parser() -> argparse.ArgumentParser:
 
 def _analyze(args: argparse.Namespace, stderr: IO[str]) -> list[Report]:
     from .api import analyze
-    from .engine import RejectedRecord
     from .progress import progress_for
 
     if (args.date_from is None) != (args.date_to is None):
@@ -141,14 +160,20 @@ def _analyze(args: argparse.Namespace, stderr: IO[str]) -> list[Report]:
     date_range = (args.date_from, args.date_to) if args.date_from is not None else None
     show = args.show_numbers
 
+    rejected: list[RejectedRecord] = []
+    limit = None if args.show_rejected else SHOWN_REJECTED
+
     def on_reject(record: RejectedRecord) -> None:
+        rejected.append(record)
+        if limit is not None and len(rejected) > limit:
+            return  # counted in the summary line below
         where = record.where
         field = f" field '{record.field}':" if record.field else ""
         _warn(stderr, f"{where}:{field} {record.reason} (record skipped)", show)
 
     machine = getattr(args, "json", False) or getattr(args, "csv", False)
     with progress_for(stderr, enabled=not (args.no_progress or machine)) as progress:
-        return analyze(
+        reports = analyze(
             *args.dirs,
             conversions=args.conversions or None,
             as_of=args.as_of,
@@ -159,7 +184,37 @@ def _analyze(args: argparse.Namespace, stderr: IO[str]) -> list[Report]:
             workers=args.workers,
             on_reject=on_reject,
             progress=progress,
+            provider=args.provider,
         )
+    if rejected:
+        _warn(stderr, rejected_summary(rejected), show)
+    return reports
+
+
+def rejected_summary(records: Sequence[RejectedRecord]) -> str:
+    """The one line that closes the rejected-record warnings: how many, in which files,
+    by reason (:func:`~campaign_metrics.report.rejections_by_reason`, the grouping of the
+    terminal report's data-quality block), and where the full list is.
+
+    >>> from campaign_metrics import RejectedRecord
+    >>> rejected_summary([RejectedRecord("events.jsonl", 2, "time", "bad", "d")])[:60]
+    "1 record rejected in d/events.jsonl (by reason: field 'time'"
+    """
+    from .report import rejections_by_reason
+
+    files: dict[str, int] = {}
+    for r in records:
+        path = f"{r.origin}/{r.file}" if r.origin else r.file
+        files[path] = files.get(path, 0) + 1
+    shown = [f"{path} ({n})" if len(files) > 1 else path for path, n in files.items()]
+    if len(shown) > _SHOWN_FILES:
+        shown[_SHOWN_FILES:] = [f"{len(files) - _SHOWN_FILES} more files"]
+    reasons = ", ".join(f"{why} {n}" for why, n in rejections_by_reason(records))
+    noun = "record" if len(records) == 1 else "records"
+    return (
+        f"{len(records)} {noun} rejected in {', '.join(shown)} (by reason: {reasons}); "
+        "the full list is in data_quality.rejected (--json) or with --show-rejected"
+    )
 
 
 def _warn(stream: IO[str], message: str, show_numbers: bool = False) -> None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from ..report import Report
+from ..report import Report, rejections_by_reason
 
 __all__ = ["Block", "fmt", "report_blocks", "verdict"]
 
@@ -283,7 +283,9 @@ def report_blocks(r: Report) -> list[Block]:
         if getattr(q, name)
     ]
     if q.rejected:
-        quality_rows.insert(0, ["rejected records", fmt(len(q.rejected))])
+        # the grouping of the command line's summary warning, by the same function
+        by_reason = [[f"  rejected: {why}", fmt(n)] for why, n in rejections_by_reason(q.rejected)]
+        quality_rows[:0] = [["rejected records", fmt(len(q.rejected))], *by_reason]
     quality_rows += [["warning", w] for w in q.warnings]
     if quality_rows:
         blocks.append(("Data quality", ["", ""], quality_rows))
