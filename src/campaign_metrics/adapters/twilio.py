@@ -299,6 +299,7 @@ def fold_callbacks(
             continue
         status, sid, time = event
         t = to_us(time)
+        acc.count_records(1, t)  # D-7: an accepted record, though it makes no event
         if status == "read":
             if sid not in out.reads or t < out.reads[sid]:
                 out.reads[sid] = t

@@ -13,6 +13,7 @@ batches (``pyarrow.parquet.ParquetFile.iter_batches``), never whole.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import math
 from collections.abc import Callable, Container, Iterable, Iterator, Mapping
 from decimal import Decimal
@@ -64,15 +65,30 @@ def _cell(key: str, value: Any) -> Any:
             return _MISSING
         if key in _INT_KEYS and value.is_integer():
             return int(value)  # an integer column with a gap is float in pandas
-        if key == "revenue":
-            return Decimal(repr(value))  # the shortest text of the float, as JSON wrote it
+        if key == "revenue":  # the shortest text of the float, as JSON would write it
+            return Decimal(int(value)) if value.is_integer() else Decimal(repr(value))
         return value
+    if key == "properties":
+        return _properties(value)
     if isinstance(value, dt.datetime):  # pandas' Timestamp too
         if value != value:  # NaT
             return _MISSING
         return value.isoformat()
     if type(value).__name__ in ("NAType", "NaTType"):
         return _MISSING
+    return value
+
+
+def _properties(value: Any) -> Any:
+    """A properties cell: a struct (a dict; its null fields are absent — a column of
+    structs gives every row every field) or a JSON object's text."""
+    if isinstance(value, str):
+        try:
+            return json.loads(value, parse_float=Decimal)
+        except json.JSONDecodeError:
+            return value  # the validation names the field
+    if isinstance(value, Mapping):
+        return {str(k): _cell("", v) for k, v in value.items() if _cell("", v) is not _MISSING}
     return value
 
 
