@@ -299,7 +299,7 @@ def fold_callbacks(
             continue
         status, sid, time = event
         t = to_us(time)
-        acc.count_records(1, t)  # D-7: an accepted record, though it makes no event
+        acc.count_records(0, t)  # D-7: its time is a record's (not a D-10 record: no event)
         if status == "read":
             if sid not in out.reads or t < out.reads[sid]:
                 out.reads[sid] = t
