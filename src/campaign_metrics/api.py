@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import Any, TypeVar, Union
+from typing import Any, Union
 
 import attrs
 
 from .adapters import PROVIDERS
-from .adapters.twilio import CallbacksRead, fold_callbacks, numbers_of
+from .adapters.twilio import CallbacksRead
 from .engine import (
     CampaignAccumulator,
     ConversionPool,
@@ -19,120 +19,22 @@ from .engine import (
     RunAccumulator,
     split_key,
 )
-from .engine.parallel import check_workers, fold_in_parallel
+from .engine.parallel import check_workers
 from .errors import ConfigurationError, InputError
 from .gc_pause import paused_gc
-from .io.events import fold_events_file
-from .io.frames import (
-    fold_conversion_rows,
-    frame_rows,
-    iter_conversion_rows,
-    iter_event_rows,
-    iter_recipient_rows,
-    parquet_rows,
-)
-from .io.opening import CONVERSIONS_NAMES, EVENTS_NAMES, compression, find_input, is_parquet
-from .io.readers import ProgressFn, fold_conversions, iter_recipients, read_campaign
-from .model import Campaign, ConversionEvent, MessageEvent, Recipient
+from .io.frames import fold_conversion_rows, parquet_rows
+from .io.opening import is_parquet
+from .io.readers import fold_conversions
+from .model import ConversionEvent
 from .progress import ProgressCallback
 from .report import Report
-from .timezones import get_zone, to_us
+from .sources import CampaignInput, handle_bad, load_directory, naive_zone_of
+from .timezones import to_us
 
 __all__ = ["CampaignInput", "analyze", "load_run"]
 
 PathLike = Union[str, "os.PathLike[str]"]
 RejectFn = Callable[[RejectedRecord], None]
-T = TypeVar("T")
-
-
-@attrs.frozen
-class CampaignInput:
-    """A campaign given as domain objects rather than a directory.
-
-    ``rejected`` holds the rows :meth:`from_frames` did not accept (lenient mode); they
-    are reported in ``data_quality.rejected``, and ``analyze(..., strict=True)`` raises
-    the first of them.
-    """
-
-    campaign: Campaign
-    events: Iterable[MessageEvent] = ()
-    recipients: Iterable[Recipient] | None = None
-    conversions: Iterable[ConversionEvent] = ()
-    rejected: tuple[RejectedRecord, ...] = ()
-
-    @classmethod
-    def from_frames(
-        cls,
-        campaign: Campaign | Mapping[str, Any],
-        *,
-        events: Any = None,
-        recipients: Any = None,
-        conversions: Any = None,
-        strict: bool = False,
-        naive_tz: str | dt.tzinfo | None = None,
-    ) -> CampaignInput:
-        """A campaign from DataFrames: pandas, Arrow tables, or anything with
-        ``__dataframe__`` (read through pyarrow), with the columns of FORMATS.md
-        (events.jsonl's keys, recipients.csv's columns, conversions.jsonl's keys).
-
-        Every row is validated as a record of the file would be; a missing cell (None,
-        NaN, NaT) is an absent key and a timestamp cell an instant. A bad row raises
-        :class:`InputError` naming the frame (``events``, ``recipients``,
-        ``conversions``), its 1-based row number and the field when ``strict``; else it
-        is kept in ``rejected`` (``data_quality.rejected``, the row number as ``line``).
-        ``campaign`` is a :class:`Campaign` or campaign.json's mapping.
-
-        >>> import pandas as pd, campaign_metrics as cm
-        >>> events = pd.DataFrame({"user_id": ["u1", "u1"], "type": ["sent", "delivered"],
-        ...     "time": pd.to_datetime(["2026-05-04T07:00:00Z", "2026-05-04T07:01:00Z"])})
-        >>> source = cm.CampaignInput.from_frames(
-        ...     {"id": "c1", "name": "Demo", "channel": "sms"}, events=events)
-        >>> [r] = cm.analyze(source)
-        >>> r.delivery.delivered
-        1
-        """
-        camp = campaign if isinstance(campaign, Campaign) else Campaign.from_dict(campaign)
-        zone = _naive_zone(naive_tz)
-        rejected: list[RejectedRecord] = []
-
-        def kept(items: Iterator[tuple[int, T | InputError]], name: str) -> list[T]:
-            out: list[T] = []
-            for row, item in items:
-                if isinstance(item, InputError):
-                    _handle(item, strict, rejected, None, name, row)
-                else:
-                    out.append(item)
-            return out
-
-        return cls(
-            camp,
-            events=kept(iter_event_rows(_frame(events), "events", naive_zone=zone), "events")
-            if events is not None
-            else (),
-            recipients=kept(iter_recipient_rows(_frame(recipients), "recipients"), "recipients")
-            if recipients is not None
-            else None,
-            conversions=kept(
-                iter_conversion_rows(_frame(conversions), "conversions", naive_zone=zone),
-                "conversions",
-            )
-            if conversions is not None
-            else (),
-            rejected=tuple(rejected),
-        )
-
-
-def _frame(frame: Any) -> Iterator[list[dict[str, Any]]]:
-    return frame_rows(frame)
-
-
-def _naive_zone(naive_tz: str | dt.tzinfo | None) -> dt.tzinfo | None:
-    if naive_tz is None:
-        return None
-    try:
-        return get_zone(naive_tz)
-    except ValueError as exc:
-        raise ConfigurationError(f"--naive-tz: {exc}", field="naive_tz") from None
 
 
 CampaignSource = Union[PathLike, CampaignInput, CampaignAccumulator, tuple[Any, ...]]  # noqa: UP007
@@ -170,152 +72,6 @@ def _as_instant(value: object) -> dt.datetime | None:
             )
         return value
     raise ConfigurationError(f"as_of must be a datetime (got {value!r})", field="as_of")
-
-
-def _handle(
-    error: InputError,
-    strict: bool,
-    sink: list[RejectedRecord],
-    on_reject: RejectFn | None,
-    file: str,
-    line: int | None,
-    origin: str | None = None,
-) -> None:
-    if strict:
-        if origin is not None and error.file is not None and "/" not in error.file:
-            raise error.located(f"{origin}/{error.file}", error.line)
-        raise error
-    record = RejectedRecord.from_error(error, file, line)
-    record.origin = origin
-    sink.append(record)
-    if on_reject is not None:
-        on_reject(record)
-
-
-def _located(items: Iterator[T], directory: Path) -> Iterator[T]:
-    """Name the directory in an error that stops the reading of one of its files."""
-    try:
-        yield from items
-    except InputError as exc:
-        if exc.file is not None and "/" not in exc.file:
-            raise exc.located(str(directory / exc.file), exc.line) from None
-        raise
-
-
-def _load_directory(
-    path: Path,
-    *,
-    strict: bool,
-    naive_zone: dt.tzinfo | None,
-    on_reject: RejectFn | None,
-    progress: ProgressCallback | None,
-    workers: int = 1,
-    provider: str | None = None,
-) -> tuple[CampaignAccumulator, Path | None, CallbacksRead | None]:
-    if not path.is_dir():
-        raise InputError(reason="not a readable campaign directory", file=str(path))
-    campaign_file = path / "campaign.json"
-    if not campaign_file.exists():
-        raise InputError(reason="campaign.json is missing", file=str(path))
-    campaign = read_campaign(campaign_file, name=str(campaign_file))
-    rejected: list[RejectedRecord] = []
-    recipients = None
-    rec_file = path / "recipients.csv"
-    if rec_file.exists():
-        rows: list[Recipient] = []
-        for line, item in _located(iter_recipients(rec_file), path):
-            if isinstance(item, InputError):
-                _handle(item, strict, rejected, on_reject, rec_file.name, line, str(path))
-            else:
-                rows.append(item)
-        recipients = rows
-    acc = CampaignAccumulator(campaign, recipients)
-    # FORMATS.md: repeated user_id rows are a D-10 identity, counted in data_quality's
-    # duplicates and id_conflicts (the accumulator's recipient_repeats), not a warning
-    # every name an events file may have (compressed, Parquet); two of them: an error
-    events_file = find_input(path, EVENTS_NAMES)
-    conv = find_input(path, CONVERSIONS_NAMES)
-    callbacks = None
-    if events_file is not None and provider is not None:
-        events_name = events_file.name
-
-        def on_bad_callback(error: InputError, line: int) -> None:
-            _handle(error, strict, rejected, on_reject, events_name, line, str(path))
-
-        callbacks = fold_callbacks(
-            acc,
-            events_file,
-            on_bad=on_bad_callback,
-            numbers=numbers_of(recipients),
-            naive_zone=naive_zone,
-        )
-    elif events_file is not None:
-        total = events_file.stat().st_size
-        report_progress = None
-        # a compressed file's text has no known length: no bar for it
-        if progress is not None and compression(events_file) is None:
-            label = f"{path.name}/{events_file.name}"
-
-            def report_progress(done: int, records: int) -> None:
-                progress(label, done, total, records)
-
-        fold_file(
-            acc,
-            events_file,
-            strict=strict,
-            naive_zone=naive_zone,
-            on_reject=on_reject,
-            sink=rejected,
-            progress=report_progress,
-            origin=str(path),
-            workers=workers,
-        )
-    for r in rejected:
-        acc.reject(r)
-    if events_file is None:
-        acc.notes.add(f"{path.name}: no events.jsonl or events.csv; the log is empty")
-    return acc, conv, callbacks
-
-
-def fold_file(
-    acc: CampaignAccumulator,
-    events_file: Path,
-    *,
-    strict: bool,
-    naive_zone: dt.tzinfo | None,
-    on_reject: RejectFn | None,
-    sink: list[RejectedRecord],
-    progress: ProgressFn | None = None,
-    origin: str | None = None,
-    workers: int = 1,
-) -> None:
-    """Stream one events file into an accumulator, on ``workers`` processes."""
-    name = events_file.name
-
-    def on_bad(error: InputError, line: int) -> None:
-        _handle(error, strict, sink, on_reject, name, line, origin)
-
-    try:
-        # a compressed or Parquet file cannot be cut into byte spans: one process
-        cuttable = compression(events_file) is None and not is_parquet(events_file)
-        if (
-            workers > 1
-            and cuttable
-            and fold_in_parallel(
-                acc,
-                events_file,
-                workers=workers,
-                naive_zone=naive_zone,
-                on_bad=on_bad,
-                progress=progress,
-            )
-        ):
-            return
-        fold_events_file(acc, events_file, naive_zone=naive_zone, on_bad=on_bad, progress=progress)
-    except InputError as exc:  # a fatal error (a bad header): name the directory
-        if origin is not None and exc.file is not None and "/" not in exc.file:
-            raise exc.located(f"{origin}/{exc.file}", exc.line) from None
-        raise
 
 
 class _Union:
@@ -382,7 +138,7 @@ def _load_run(
     if not campaigns:
         raise ConfigurationError("no campaign given: pass at least one campaign directory")
     workers = check_workers(workers)
-    naive_zone = _naive_zone(naive_tz)
+    naive_zone = naive_zone_of(naive_tz)
     accs: list[CampaignAccumulator] = []
     provider_reads: dict[int, CallbacksRead] = {}
     conversion_files: list[tuple[Path, str, CampaignAccumulator | None]] = []
@@ -404,7 +160,7 @@ def _load_run(
             acc.add_all(source[1] if len(source) > 1 else ())
             accs.append(acc)
         else:
-            acc, conv, callbacks = _load_directory(
+            acc, conv, callbacks = load_directory(
                 Path(source),
                 strict=strict,
                 naive_zone=naive_zone,
@@ -464,7 +220,7 @@ def _load_run(
             display: str = display,
             origin: str | None = origin,
         ) -> None:
-            _handle(error, strict, sink, on_reject, display, line, origin)
+            handle_bad(error, strict, sink, on_reject, display, line, origin)
 
         # the hot path: plainly valid lines folded from their plain values (A-6: a user
         # no campaign reached cannot convert; counted, not kept)

@@ -21,22 +21,18 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
-from typing import IO, TYPE_CHECKING
+from typing import IO
 
 from .errors import CampaignMetricsError, ConfigurationError, MissingDependencyError
 from .report import Report, dumps
 
-if TYPE_CHECKING:
-    from .engine import RejectedRecord
-
-__all__ = ["main", "rejected_summary"]
+__all__ = ["main"]
 
 EXIT_OK = 0
 EXIT_ERROR = 2
 #: Rejected records warned about one by one before the summary line (``--show-rejected``:
 #: all of them).
 SHOWN_REJECTED = 5
-_SHOWN_FILES = 3
 
 
 class _Parser(argparse.ArgumentParser):
@@ -153,6 +149,7 @@ def _parser() -> argparse.ArgumentParser:
 
 def _analyze(args: argparse.Namespace, stderr: IO[str]) -> list[Report]:
     from .api import analyze
+    from .engine import RejectedRecord
     from .progress import progress_for
 
     if (args.date_from is None) != (args.date_to is None):
@@ -187,34 +184,10 @@ def _analyze(args: argparse.Namespace, stderr: IO[str]) -> list[Report]:
             provider=args.provider,
         )
     if rejected:
+        from .report import rejected_summary
+
         _warn(stderr, rejected_summary(rejected), show)
     return reports
-
-
-def rejected_summary(records: Sequence[RejectedRecord]) -> str:
-    """The one line that closes the rejected-record warnings: how many, in which files,
-    by reason (:func:`~campaign_metrics.report.rejections_by_reason`, the grouping of the
-    terminal report's data-quality block), and where the full list is.
-
-    >>> from campaign_metrics import RejectedRecord
-    >>> rejected_summary([RejectedRecord("events.jsonl", 2, "time", "bad", "d")])[:60]
-    "1 record rejected in d/events.jsonl (by reason: field 'time'"
-    """
-    from .report import rejections_by_reason
-
-    files: dict[str, int] = {}
-    for r in records:
-        path = f"{r.origin}/{r.file}" if r.origin else r.file
-        files[path] = files.get(path, 0) + 1
-    shown = [f"{path} ({n})" if len(files) > 1 else path for path, n in files.items()]
-    if len(shown) > _SHOWN_FILES:
-        shown[_SHOWN_FILES:] = [f"{len(files) - _SHOWN_FILES} more files"]
-    reasons = ", ".join(f"{why} {n}" for why, n in rejections_by_reason(records))
-    noun = "record" if len(records) == 1 else "records"
-    return (
-        f"{len(records)} {noun} rejected in {', '.join(shown)} (by reason: {reasons}); "
-        "the full list is in data_quality.rejected (--json) or with --show-rejected"
-    )
 
 
 def _warn(stream: IO[str], message: str, show_numbers: bool = False) -> None:
