@@ -22,7 +22,7 @@ VENV = ROOT / ".venv"
 BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 PY = BIN / ("python.exe" if os.name == "nt" else "python")
 
-EXTRAS = {"examples": "cli", "test": "cli,dev,dask,pandas,plot,bench,notebook,docs"}
+EXTRAS = {"examples": "cli", "test": "cli,dev,dask,pandas,plot,bench,notebook,docs,parquet,zstd"}
 
 
 def _ensure_env(extras: str) -> None:

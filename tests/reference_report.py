@@ -881,6 +881,7 @@ def report_of(
         "click_to_delivered_rate": rate(sum(bool(m["clicks"]) for m in delivered_msgs), n_delivered)
         if clicks_on and tracked
         else None,
+        "reads": None,  # only a provider log's read receipts (--provider twilio)
     }
 
     # ------------------------------------------------------------------ conversion (A)

@@ -75,15 +75,80 @@ def _lenient_dir(tmp_path: Path) -> Path:
 
 def test_lenient_mode_warns_once_per_rejected_record_and_exits_0(tmp_path: Path) -> None:
     """FORMATS.md (CLI): lenient by default — one stderr line per rejected record
-    naming its file and line, exit status 0."""
+    naming its file and line (up to five), then the summary line, exit status 0."""
     directory = _lenient_dir(tmp_path)
     code, _, err = run_cli("report", directory, "--json")
     assert code == 0
     lines = err.splitlines()
-    assert len(lines) == 3
-    for line_no, line in zip((2, 4, 5), lines, strict=True):
+    assert len(lines) == 4
+    for line_no, line in zip((2, 4, 5), lines[:3], strict=True):
         assert f"events.jsonl:{line_no}" in line
+    assert lines[3] == (
+        f"campaign-metrics: warning: 3 records rejected in {directory}/events.jsonl "
+        "(by reason: expected a JSON object 1, field 'time' 1, field 'type' 1); the full "
+        "list is in data_quality.rejected (--json) or with --show-rejected"
+    )
     assert "Traceback" not in err
+
+
+def _many_bad_dir(tmp_path: Path, bad: int) -> Path:
+    return write_campaign_dir(
+        tmp_path,
+        SMS,
+        events=[
+            _event("sent", "2026-05-04T07:00:00Z"),
+            *(_event("sent", f"2026-05-04T07:{i:02d}:00", user=f"u{i}") for i in range(bad)),
+        ],
+    )
+
+
+def test_many_rejected_records_print_five_then_one_summary_line(tmp_path: Path) -> None:
+    """Issue 17: at most the first 5 rejected records get a warning line, then one
+    line counts them all by file and reason and says where the full list is."""
+    directory = _many_bad_dir(tmp_path, 12)
+    code, out, err = run_cli("report", directory, "--json")
+    assert code == 0
+    lines = err.splitlines()
+    assert len(lines) == 6
+    assert [f"events.jsonl:{n}:" in line for n, line in zip(range(2, 7), lines)] == [True] * 5
+    assert lines[5] == (
+        f"campaign-metrics: warning: 12 records rejected in {directory}/events.jsonl "
+        "(by reason: field 'time' 12); the full list is in data_quality.rejected (--json) "
+        "or with --show-rejected"
+    )
+    [rep] = _json_reports(out)
+    assert len(rep["data_quality"]["rejected"]) == 12
+
+
+def test_show_rejected_prints_every_rejected_record(tmp_path: Path) -> None:
+    """Issue 17: ``--show-rejected`` warns about every rejected record (and still
+    closes with the summary line)."""
+    directory = _many_bad_dir(tmp_path, 12)
+    code, _, err = run_cli("report", directory, "--json", "--show-rejected")
+    assert code == 0
+    lines = err.splitlines()
+    assert len(lines) == 13
+    assert all("(record skipped)" in line for line in lines[:12])
+    assert lines[12].startswith("campaign-metrics: warning: 12 records rejected in ")
+
+
+def test_strict_mode_is_unchanged_by_the_summary(tmp_path: Path) -> None:
+    """FORMATS.md: ``--strict`` still stops at the first bad record, exit 2, one line."""
+    code, _, err = run_cli("report", _many_bad_dir(tmp_path, 12), "--strict")
+    assert code == 2
+    assert err.splitlines() == [
+        f"campaign-metrics: error: {tmp_path}/c1/events.jsonl:2: field 'time': expected an "
+        "ISO-8601 time with a UTC offset, got '2026-05-04T07:00:00'"
+    ]
+
+
+def test_terminal_data_quality_block_counts_rejected_by_reason(tmp_path: Path) -> None:
+    """Issue 17: the terminal report's data-quality block shows the summary's numbers."""
+    code, out, _ = run_cli("report", _lenient_dir(tmp_path), "--no-progress")
+    assert code == 0
+    assert "rejected records" in out
+    for why in ("expected a JSON object", "field 'time'", "field 'type'"):
+        assert f"rejected: {why}" in out
 
 
 def test_lenient_mode_lists_rejected_records_in_data_quality(tmp_path: Path) -> None:

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import Any, TypeVar, Union
+from typing import Any, Union
 
 import attrs
 
+from .adapters import PROVIDERS
+from .adapters.twilio import CallbacksRead
 from .engine import (
     CampaignAccumulator,
     ConversionPool,
@@ -17,144 +19,27 @@ from .engine import (
     RunAccumulator,
     split_key,
 )
-from .engine.parallel import check_workers, fold_in_parallel
+from .engine.parallel import check_workers
 from .errors import ConfigurationError, InputError
 from .gc_pause import paused_gc
 from .identity import reject_or_raise
-from .io.events import fold_events_file
-from .io.readers import ProgressFn, fold_conversions, iter_recipients, read_campaign
-from .model import Campaign, ConversionEvent, MessageEvent, Recipient
+from .io.frames import fold_conversion_rows, parquet_rows
+from .io.opening import is_parquet
+from .io.readers import fold_conversions
+from .model import ConversionEvent
 from .options import date_range_of, instant_of, naive_zone_of
 from .progress import ProgressCallback
 from .report import Report
+from .sources import CampaignInput, load_directory
 from .timezones import to_us
 
 __all__ = ["CampaignInput", "analyze", "load_run"]
 
 PathLike = Union[str, "os.PathLike[str]"]
 RejectFn = Callable[[RejectedRecord], None]
-T = TypeVar("T")
-
-
-@attrs.frozen
-class CampaignInput:
-    """A campaign given as domain objects rather than a directory."""
-
-    campaign: Campaign
-    events: Iterable[MessageEvent] = ()
-    recipients: Iterable[Recipient] | None = None
-    conversions: Iterable[ConversionEvent] = ()
 
 
 CampaignSource = Union[PathLike, CampaignInput, CampaignAccumulator, tuple[Any, ...]]  # noqa: UP007
-
-
-def _located(items: Iterator[T], directory: Path) -> Iterator[T]:
-    """Name the directory in an error that stops the reading of one of its files."""
-    try:
-        yield from items
-    except InputError as exc:
-        if exc.file is not None and "/" not in exc.file:
-            raise exc.located(str(directory / exc.file), exc.line) from None
-        raise
-
-
-def _load_directory(
-    path: Path,
-    *,
-    strict: bool,
-    naive_zone: dt.tzinfo | None,
-    on_reject: RejectFn | None,
-    progress: ProgressCallback | None,
-    workers: int = 1,
-) -> tuple[CampaignAccumulator, Path | None]:
-    if not path.is_dir():
-        raise InputError(reason="not a readable campaign directory", file=str(path))
-    campaign_file = path / "campaign.json"
-    if not campaign_file.exists():
-        raise InputError(reason="campaign.json is missing", file=str(path))
-    campaign = read_campaign(campaign_file, name=str(campaign_file))
-    rejected: list[RejectedRecord] = []
-    recipients = None
-    rec_file = path / "recipients.csv"
-    if rec_file.exists():
-        rows: list[Recipient] = []
-        for line, item in _located(iter_recipients(rec_file), path):
-            if isinstance(item, InputError):
-                reject_or_raise(item, strict, rejected, on_reject, rec_file.name, line, str(path))
-            else:
-                rows.append(item)
-        recipients = rows
-    acc = CampaignAccumulator(campaign, recipients)
-    # FORMATS.md: repeated user_id rows are a D-10 identity, counted in data_quality's
-    # duplicates and id_conflicts (the accumulator's recipient_repeats), not a warning
-    jsonl, csv_ = path / "events.jsonl", path / "events.csv"
-    if jsonl.exists() and csv_.exists():
-        raise ConfigurationError(
-            f"{path}: holds both events.jsonl and events.csv; keep one of them"
-        )
-    events_file = jsonl if jsonl.exists() else csv_ if csv_.exists() else None
-    if events_file is not None:
-        total = events_file.stat().st_size
-        report_progress = None
-        if progress is not None:
-            label = f"{path.name}/{events_file.name}"
-
-            def report_progress(done: int, records: int) -> None:
-                progress(label, done, total, records)
-
-        fold_file(
-            acc,
-            events_file,
-            strict=strict,
-            naive_zone=naive_zone,
-            on_reject=on_reject,
-            sink=rejected,
-            progress=report_progress,
-            origin=str(path),
-            workers=workers,
-        )
-    for r in rejected:
-        acc.reject(r)
-    if events_file is None:
-        acc.notes.add(f"{path.name}: no events.jsonl or events.csv; the log is empty")
-    conv = path / "conversions.jsonl"
-    return acc, conv if conv.exists() else None
-
-
-def fold_file(
-    acc: CampaignAccumulator,
-    events_file: Path,
-    *,
-    strict: bool,
-    naive_zone: dt.tzinfo | None,
-    on_reject: RejectFn | None,
-    sink: list[RejectedRecord],
-    progress: ProgressFn | None = None,
-    origin: str | None = None,
-    workers: int = 1,
-) -> None:
-    """Stream one events file into an accumulator, on ``workers`` processes."""
-    name = events_file.name
-
-    def on_bad(error: InputError, line: int) -> None:
-        reject_or_raise(error, strict, sink, on_reject, name, line, origin)
-
-    try:
-        if workers > 1 and fold_in_parallel(
-            acc,
-            events_file,
-            workers=workers,
-            naive_zone=naive_zone,
-            on_bad=on_bad,
-            progress=progress,
-        ):
-            return
-        fold_events_file(acc, events_file, naive_zone=naive_zone, on_bad=on_bad, progress=progress)
-    except InputError as exc:  # a fatal error (a bad header): name the directory
-        if origin is not None and exc.file is not None and "/" not in exc.file:
-            raise exc.located(f"{origin}/{exc.file}", exc.line) from None
-        raise
 
 
 class _Union:
@@ -178,6 +63,7 @@ def load_run(
     on_reject: RejectFn | None = None,
     progress: ProgressCallback | None = None,
     workers: int = 1,
+    provider: str | None = None,
 ) -> RunAccumulator:
     """Read every campaign and conversion source of a run into a :class:`RunAccumulator`.
 
@@ -185,34 +71,74 @@ def load_run(
     matched against every campaign (A-6); conversions of users no campaign reached are
     counted and not kept. ``workers`` > 1 folds each events file of a directory on that
     many local processes (byte ranges of the file, states merged exactly).
+    ``provider="twilio"`` reads each directory's events file as a Twilio
+    status-callback log (:mod:`campaign_metrics.adapters.twilio`).
     """
+    return _load_run(
+        campaigns,
+        conversions=conversions,
+        strict=strict,
+        naive_tz=naive_tz,
+        on_reject=on_reject,
+        progress=progress,
+        workers=workers,
+        provider=provider,
+    )[0]
+
+
+def _load_run(
+    campaigns: Sequence[CampaignSource],
+    *,
+    conversions: PathLike | Iterable[ConversionEvent] | Sequence[PathLike] | None,
+    strict: bool,
+    naive_tz: str | dt.tzinfo | None,
+    on_reject: RejectFn | None,
+    progress: ProgressCallback | None,
+    workers: int,
+    provider: str | None,
+) -> tuple[RunAccumulator, dict[int, CallbacksRead]]:
+    """:func:`load_run`, and what each provider log held besides events (by the
+    position of its campaign)."""
+    if provider is not None and provider not in PROVIDERS:
+        raise ConfigurationError(
+            f"provider must be one of {', '.join(PROVIDERS)} (got {provider!r})", field="provider"
+        )
     if not campaigns:
         raise ConfigurationError("no campaign given: pass at least one campaign directory")
     workers = check_workers(workers)
     naive_zone = naive_zone_of(naive_tz)
     accs: list[CampaignAccumulator] = []
+    provider_reads: dict[int, CallbacksRead] = {}
     conversion_files: list[tuple[Path, str, CampaignAccumulator | None]] = []
     for source in campaigns:
         if isinstance(source, CampaignAccumulator):
             accs.append(source)
         elif isinstance(source, CampaignInput):
+            if strict and source.rejected:
+                first = source.rejected[0]
+                raise InputError(first.reason, file=first.file, line=first.line, field=first.field)
             acc = CampaignAccumulator(source.campaign, source.recipients)
             acc.add_all(source.events)
             acc.add_all(source.conversions)
+            for record in source.rejected:
+                acc.reject(record)
             accs.append(acc)
         elif isinstance(source, tuple):
             acc = CampaignAccumulator(source[0], source[2] if len(source) > 2 else None)
             acc.add_all(source[1] if len(source) > 1 else ())
             accs.append(acc)
         else:
-            acc, conv = _load_directory(
+            acc, conv, callbacks = load_directory(
                 Path(source),
                 strict=strict,
                 naive_zone=naive_zone,
                 on_reject=on_reject,
                 progress=progress,
                 workers=workers,
+                provider=provider,
             )
+            if callbacks is not None:
+                provider_reads[len(accs)] = callbacks
             accs.append(acc)
             if conv is not None:
                 conversion_files.append((conv, conv.name, acc))
@@ -266,9 +192,19 @@ def load_run(
 
         # the hot path: plainly valid lines folded from their plain values (A-6: a user
         # no campaign reached cannot convert; counted, not kept)
-        read = fold_conversions(
-            pool, path, keep=reached, on_bad=on_bad, name=display, naive_zone=naive_zone
-        )
+        if is_parquet(path):  # rows of a Parquet file, a record batch at a time
+            read = fold_conversion_rows(
+                pool,
+                parquet_rows(path, display),
+                display,
+                keep=reached,
+                on_bad=on_bad,
+                naive_zone=naive_zone,
+            )
+        else:
+            read = fold_conversions(
+                pool, path, keep=reached, on_bad=on_bad, name=display, naive_zone=naive_zone
+            )
         dropped += read.dropped
         if read.dropped_latest is not None and (
             dropped_latest is None or read.dropped_latest > dropped_latest
@@ -277,7 +213,8 @@ def load_run(
     # D-7: a dropped conversion is still an accepted record of the run
     if dropped_latest is not None and (pool.max_time is None or dropped_latest > pool.max_time):
         pool.max_time = dropped_latest
-    return RunAccumulator(accs, pool, shared_rejected=shared_rejected, dropped_conversions=dropped)
+    run = RunAccumulator(accs, pool, shared_rejected=shared_rejected, dropped_conversions=dropped)
+    return run, provider_reads
 
 
 def analyze(
@@ -291,6 +228,7 @@ def analyze(
     on_reject: RejectFn | None = None,
     progress: ProgressCallback | None = None,
     workers: int = 1,
+    provider: str | None = None,
 ) -> list[Report]:
     """Reports for campaign directories (or domain objects), in the order given.
 
@@ -305,18 +243,37 @@ def analyze(
     objects) shared by every campaign (A-6). Lenient by default: a bad record goes to
     ``data_quality.rejected`` (and to ``on_reject``); ``strict=True`` raises
     :class:`InputError` at the first one. ``workers=N`` folds each events file on N
-    local processes (default 1); the reports are the same.
+    local processes (default 1); the reports are the same (a compressed or Parquet file
+    is folded on one). ``provider="twilio"`` reads each directory's events file as a
+    Twilio status-callback log (docs/formats.md): its ``read`` callbacks are counted in
+    ``engagement.reads``.
     """
     dates = date_range_of(date_range)
     instant = instant_of(as_of)
     with paused_gc():
-        run = load_run(
-            *campaigns,
+        run, provider_reads = _load_run(
+            campaigns,
             conversions=conversions,
             strict=strict,
             naive_tz=naive_tz,
             on_reject=on_reject,
             progress=progress,
             workers=workers,
+            provider=provider,
         )
-        return run.reports(as_of=instant, attribution=attribution, date_range=dates)
+        reports = run.reports(as_of=instant, attribution=attribution, date_range=dates)
+    for i, callbacks in provider_reads.items():
+        report = reports[i]
+        as_of_us = to_us(instant) if instant is not None else _report_instant(report)
+        engagement = attrs.evolve(report.engagement, reads=callbacks.reads_as_of(as_of_us))
+        reports[i] = attrs.evolve(report, engagement=engagement)
+    return reports
+
+
+def _report_instant(report: Report) -> int | None:
+    """The as-of instant of a report (epoch µs), None when it has none."""
+    if report.as_of is None:
+        return None
+    from .timezones import parse_instant
+
+    return to_us(parse_instant(report.as_of))

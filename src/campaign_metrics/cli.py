@@ -2,15 +2,17 @@
 
     campaign-metrics report DIR... [--conversions FILE] [--as-of TIME] [--from DATE --to DATE]
                                    [--attribution TYPE] [--naive-tz ZONE] [--json | --csv]
-                                   [--output PATH] [--strict] [--show-numbers]
+                                   [--output PATH] [--strict] [--show-rejected]
+                                   [--provider twilio] [--show-numbers]
     campaign-metrics contacts DIR... [--csv] [--show-numbers] [...]
     campaign-metrics overview DIR... [--json] [...]
     campaign-metrics plot DIR... (--funnel | --daily | --outcomes | --comparison)
                                  -o FILE [--campaign ID] [--metric NAME] [...]
 
-Lenient by default (a bad record is reported on stderr and in ``data_quality.rejected``,
-exit 0); ``--strict`` stops at the first bad record with exit status 2. A configuration
-error or an unreadable directory exits 2 with a one-line message, never a traceback.
+Lenient by default (the first bad records are reported on stderr, then one summary line;
+every one is in ``data_quality.rejected``; exit 0); ``--strict`` stops at the first bad
+record with exit status 2. A configuration error or an unreadable directory exits 2 with
+a one-line message, never a traceback.
 """
 
 from __future__ import annotations
@@ -28,6 +30,9 @@ __all__ = ["main"]
 
 EXIT_OK = 0
 EXIT_ERROR = 2
+#: Rejected records warned about one by one before the summary line (``--show-rejected``:
+#: all of them).
+SHOWN_REJECTED = 5
 
 
 class _Parser(argparse.ArgumentParser):
@@ -58,6 +63,17 @@ def _add_run_options(p: argparse.ArgumentParser, *, output: bool = True) -> None
         "--naive-tz", metavar="ZONE", help="the IANA zone of times written without an offset"
     )
     p.add_argument("--strict", action="store_true", help="stop at the first bad record")
+    p.add_argument(
+        "--show-rejected",
+        action="store_true",
+        help=f"warn about every rejected record (default: the first {SHOWN_REJECTED}, "
+        "then a summary line)",
+    )
+    p.add_argument(
+        "--provider",
+        choices=("twilio",),
+        help="read each events file as this provider's status-callback log",
+    )
     p.add_argument(
         "--workers",
         type=int,
@@ -141,14 +157,20 @@ def _analyze(args: argparse.Namespace, stderr: IO[str]) -> list[Report]:
     date_range = (args.date_from, args.date_to) if args.date_from is not None else None
     show = args.show_numbers
 
+    rejected: list[RejectedRecord] = []
+    limit = None if args.show_rejected else SHOWN_REJECTED
+
     def on_reject(record: RejectedRecord) -> None:
+        rejected.append(record)
+        if limit is not None and len(rejected) > limit:
+            return  # counted in the summary line below
         where = record.where
         field = f" field '{record.field}':" if record.field else ""
         _warn(stderr, f"{where}:{field} {record.reason} (record skipped)", show)
 
     machine = getattr(args, "json", False) or getattr(args, "csv", False)
     with progress_for(stderr, enabled=not (args.no_progress or machine)) as progress:
-        return analyze(
+        reports = analyze(
             *args.dirs,
             conversions=args.conversions or None,
             as_of=args.as_of,
@@ -159,7 +181,13 @@ def _analyze(args: argparse.Namespace, stderr: IO[str]) -> list[Report]:
             workers=args.workers,
             on_reject=on_reject,
             progress=progress,
+            provider=args.provider,
         )
+    if rejected:
+        from .report import rejected_summary
+
+        _warn(stderr, rejected_summary(rejected), show)
+    return reports
 
 
 def _warn(stream: IO[str], message: str, show_numbers: bool = False) -> None:

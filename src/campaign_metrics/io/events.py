@@ -18,6 +18,8 @@ from pathlib import Path
 from ..errors import InputError
 from .events_csv import fold_csv
 from .events_jsonl import fold_jsonl
+from .frames import fold_event_rows, parquet_rows
+from .opening import is_csv, is_parquet
 from .readers import ProgressFn
 from .sinks import EventSink
 from .spans import Span
@@ -37,8 +39,11 @@ def fold_events_file(
     span: Span | None = None,
 ) -> None:
     """Fold ``events.jsonl`` or ``events.csv`` (or one ``span`` of it, see
-    :mod:`.spans`) into ``acc``; bad records go to ``on_bad``."""
-    if path.suffix.lower() == ".csv":
+    :mod:`.spans`), compressed or not (:mod:`.opening`), or ``events.parquet``
+    (:mod:`.frames`) into ``acc``; bad records go to ``on_bad``."""
+    if is_parquet(path):  # rows, not lines: there are no byte spans to fold
+        fold_event_rows(acc, parquet_rows(path), path.name, naive_zone=naive_zone, on_bad=on_bad)
+    elif is_csv(path):
         fold_csv(acc, path, naive_zone, on_bad, progress, span)
     else:
         fold_jsonl(acc, path, naive_zone, on_bad, progress, span)

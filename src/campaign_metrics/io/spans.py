@@ -28,7 +28,7 @@ class Span(NamedTuple):
 
 def line_spans(path: Path, parts: int, *, csv: bool, smallest: int = 1 << 20) -> list[Span]:
     """``parts`` spans of about equal size covering the file (fewer for a small file;
-    one for a CSV file holding a double quote).
+    one for a CSV file holding a double quote, and for a compressed or Parquet file).
 
     >>> import tempfile, pathlib
     >>> p = pathlib.Path(tempfile.mkdtemp()) / "e.jsonl"
@@ -37,6 +37,8 @@ def line_spans(path: Path, parts: int, *, csv: bool, smallest: int = 1 << 20) ->
     [Span(start=0, end=9, first_line=1), Span(start=9, end=14, first_line=4)]
     """
     size = path.stat().st_size
+    if path.suffix.lower() in (".gz", ".zst", ".parquet"):
+        return [Span(0, size, 1)]  # a compressed or columnar file cannot be cut by bytes
     parts = max(1, min(parts, size // max(1, smallest)))
     if parts == 1:
         return [Span(0, size, 1)]

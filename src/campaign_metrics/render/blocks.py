@@ -6,7 +6,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from ..report import Report
+from ..report import Report, rejections_by_reason
 
 __all__ = ["Block", "fmt", "report_blocks", "verdict"]
 
@@ -127,20 +127,19 @@ def report_blocks(r: Report) -> list[Block]:
         ("Delivery (messages; the outcomes add up to Sent)", ["", "count", "share"], rows)
     )
     e = r.engagement
+    engagement_rows = []
     if e.total_clicks is not None:
-        blocks.append(
-            (
-                "Engagement",
-                ["", "value"],
-                [
-                    ["Total clicks", fmt(e.total_clicks)],
-                    ["Unique clickers", fmt(e.unique_clickers)],
-                    ["Expired clicks", fmt(e.expired_clicks)],
-                    ["CTR", fmt(e.ctr, pct=True)],
-                    ["Click-to-delivered rate", fmt(e.click_to_delivered_rate, pct=True)],
-                ],
-            )
-        )
+        engagement_rows += [
+            ["Total clicks", fmt(e.total_clicks)],
+            ["Unique clickers", fmt(e.unique_clickers)],
+            ["Expired clicks", fmt(e.expired_clicks)],
+            ["CTR", fmt(e.ctr, pct=True)],
+            ["Click-to-delivered rate", fmt(e.click_to_delivered_rate, pct=True)],
+        ]
+    if e.reads is not None:  # a provider's read receipts (--provider)
+        engagement_rows.append(["Read (provider receipts)", fmt(e.reads)])
+    if engagement_rows:
+        blocks.append(("Engagement", ["", "value"], engagement_rows))
     c = r.conversion
     if c.view_through.converted_users is not None:
         conv_rows = []
@@ -283,7 +282,9 @@ def report_blocks(r: Report) -> list[Block]:
         if getattr(q, name)
     ]
     if q.rejected:
-        quality_rows.insert(0, ["rejected records", fmt(len(q.rejected))])
+        # the grouping of the command line's summary warning, by the same function
+        by_reason = [[f"  rejected: {why}", fmt(n)] for why, n in rejections_by_reason(q.rejected)]
+        quality_rows[:0] = [["rejected records", fmt(len(q.rejected))], *by_reason]
     quality_rows += [["warning", w] for w in q.warnings]
     if quality_rows:
         blocks.append(("Data quality", ["", ""], quality_rows))

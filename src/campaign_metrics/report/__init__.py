@@ -12,6 +12,7 @@ from __future__ import annotations
 from .document import Report
 from .jsonable import _encode as _encode
 from .jsonable import dumps, to_jsonable
+from .rejections import rejected_summary, rejection_reason, rejections_by_reason
 from .sections import (
     AttributionResult,
     Breakdowns,
@@ -70,5 +71,8 @@ __all__ = [
     "TimezoneSection",
     "Uplift",
     "dumps",
+    "rejected_summary",
+    "rejection_reason",
+    "rejections_by_reason",
     "to_jsonable",
 ]

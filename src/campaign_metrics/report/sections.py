@@ -99,6 +99,9 @@ class EngagementSection:
     expired_clicks: Count
     ctr: Rate
     click_to_delivered_rate: Rate
+    #: messages with a provider's read receipt (Twilio ``read``), ``None`` unless a
+    #: provider log was read (``--provider``)
+    reads: Count = None
 
 
 @attrs.frozen(slots=True, kw_only=True)

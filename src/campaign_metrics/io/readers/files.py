@@ -21,6 +21,7 @@ from ...model import (
     conversion_from_mapping,
     event_from_mapping,
 )
+from ..opening import is_csv, open_text
 
 PathLike = Union[str, "os.PathLike[str]"]
 T = TypeVar("T")
@@ -31,10 +32,7 @@ RECIPIENT_COLUMNS = ("user_id", "mobile_number", "locale", "variation", "timezon
 
 
 def _open_text(path: Path, name: str) -> IO[str]:
-    try:
-        return open(path, encoding="utf-8", newline="")
-    except OSError as exc:
-        raise InputError(reason=f"cannot read the file: {exc.strerror or exc}", file=name) from None
+    return open_text(path, name)  # compressed files too (:mod:`..opening`)
 
 
 def read_campaign(path: PathLike, *, name: str = "campaign.json") -> Campaign:
@@ -249,7 +247,7 @@ def iter_events(
     """Stream the events of ``events.jsonl`` or ``events.csv`` (by the file's suffix)."""
     p = Path(path)
     display = name or p.name
-    if p.suffix.lower() == ".csv":
+    if is_csv(p):
         return _iter_csv(
             p,
             display,
