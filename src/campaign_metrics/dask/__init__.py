@@ -189,7 +189,7 @@ def analyze(
         if client is not None:
             partial = client.compute(graph, optimize_graph=False).result()
         else:
-            (partial,) = dask.compute(graph, scheduler=scheduler)
+            (partial,) = dask.compute(graph, scheduler=scheduler, optimize_graph=False)
     reports: list[Report] = partial.reports()
     if on_reject is not None:
         seen: set[Any] = set()

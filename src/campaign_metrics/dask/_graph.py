@@ -151,44 +151,90 @@ def _with_note(campaign: Campaign, note: str) -> CampaignAccumulator:
     return acc
 
 
+def _spec(*names: str) -> tuple[Any, ...]:
+    """Dask's task-spec classes (``dask.task_spec``; ``dask._task_spec`` before it was
+    public)."""
+    try:
+        import dask.task_spec as spec
+    except ImportError:  # pragma: no cover - dask releases of early 2025
+        import dask._task_spec as spec  # type: ignore[no-redef]
+    return tuple(getattr(spec, n) for n in names)
+
+
+def _refs(value: Any) -> Any:
+    """``value`` with every list holding a task reference as a task-spec ``List`` (the
+    scheduler then sees the references as dependencies)."""
+    GraphNode, List, TaskRef = _spec("GraphNode", "List", "TaskRef")
+
+    if isinstance(value, list):
+        items = [_refs(v) for v in value]
+        if any(isinstance(v, (GraphNode, TaskRef)) for v in items):
+            return List(*items)
+        return value
+    return value
+
+
 class _Placer:
     """Makes the graph's tasks, each pinned (softly) to a worker when the workers are
     known: a piece's tasks and its part's stay where the piece was read, so a user
-    whose records are all in one piece never moves."""
+    whose records are all in one piece never moves.
+
+    The graph is written as Dask task specs in one layer per placement; building it
+    costs one step per task and edge (no per-task graph merging or culling)."""
 
     def __init__(self, workers: Sequence[str]) -> None:
-        from dask.delayed import delayed
-
-        self.delayed = delayed
         self.workers = list(workers)
         self.run = uuid.uuid4().hex[:8]  # keys of two runs on one cluster never meet
-        self.made = 0
+        self.layers: dict[tuple[int | None, bool], dict[str, Any]] = {}
+        self.layer_of: dict[str, tuple[int | None, bool]] = {}
 
-    def __call__(
-        self,
-        where: int,
-        fn: Any,
-        *args: Any,
-        nout: int | None = None,
-        first: bool = False,
-        **kw: Any,
-    ) -> Any:
+    def __call__(self, where: int, fn: Any, *args: Any, first: bool = False, **kw: Any) -> Any:
         """``fn(*args, **kw)`` as a task on worker ``where`` (modulo the workers);
         ``first``: before the other ready tasks (reads every later step waits for)."""
-        from dask.base import annotate
+        Task, TaskRef = _spec("Task", "TaskRef")
 
-        self.made += 1
         # a readable key (the dashboard shows it): the step, the part or piece, a count
-        name = f"{getattr(fn, '__name__', 'task')}-{where}-{self.made}-{self.run}"
-        task = self.delayed(fn, nout=nout)
-        where_to: dict[str, Any] = {"priority": 10} if first else {}
-        if self.workers:
-            worker = self.workers[where % len(self.workers)]
-            where_to.update(workers=[worker], allow_other_workers=True)
-        if not where_to:
-            return task(*args, dask_key_name=name, **kw)
-        with annotate(**where_to):
-            return task(*args, dask_key_name=name, **kw)
+        name = f"{getattr(fn, '__name__', 'task')}-{where}-{len(self.layer_of)}-{self.run}"
+        worker = where % len(self.workers) if self.workers else None
+        placement = (worker, first)
+        task = Task(
+            name,
+            fn,
+            *(_refs(a) for a in args),
+            **{k: _refs(v) for k, v in kw.items()},
+        )
+        self.layers.setdefault(placement, {})[name] = task
+        self.layer_of[name] = placement
+        return TaskRef(name)
+
+    def delayed(self, result: Any) -> Any:
+        """The graph as a ``dask.delayed`` value computing the task ``result``."""
+        from dask.delayed import Delayed
+        from dask.highlevelgraph import HighLevelGraph, MaterializedLayer
+
+        def layer_name(placement: tuple[int | None, bool]) -> str:
+            worker, first = placement
+            return f"campaign-metrics-{worker}-{int(first)}-{self.run}"
+
+        layers: dict[str, Any] = {}
+        dependencies: dict[str, set[str]] = {}
+        for placement, tasks in self.layers.items():
+            worker, first = placement
+            annotations: dict[str, Any] = {"priority": 10} if first else {}
+            if worker is not None:
+                annotations.update(workers=[self.workers[worker]], allow_other_workers=True)
+            name = layer_name(placement)
+            layers[name] = MaterializedLayer(tasks, annotations=annotations or None)
+            dependencies[name] = {
+                layer_name(self.layer_of[d])
+                for t in tasks.values()
+                for d in t.dependencies
+                if self.layer_of[d] != placement
+            }
+        key = result.key
+        return Delayed(
+            key, HighLevelGraph(layers, dependencies), layer=layer_name(self.layer_of[key])
+        )
 
 
 def run_graph(
@@ -291,24 +337,19 @@ def run_graph(
     shared = task(0, routing.shared_keys, owner)
     route_all = task(0, routing.Router, pieces_n, parts, owner)
     split = [
-        task(
-            i,
-            part.split_campaign,
-            p,
-            task(i, routing.Router, pieces_n, parts, None, i, shared),
-            nout=total,
-        )
+        task(i, part.split_campaign, p, task(i, routing.Router, pieces_n, parts, None, i, shared))
         for i, p in enumerate(flat)
     ]
     split_conv = [
-        task(i, part.split_conversions, c, route_all, nout=total)
-        for i, c in enumerate(conversion_pieces)
+        task(i, part.split_conversions, c, route_all) for i, c in enumerate(conversion_pieces)
     ]
     routed = [
-        None if r is None else task(k + 1, route_recipients, r, route_all, nout=total)
+        None if r is None else task(k + 1, route_recipients, r, route_all)
         for k, r in enumerate(recipients)
     ]
-    # 4. each part whole, resolved as of the instant; B-2's first attempts across parts
+    # 4. each part whole, resolved as of the instant; B-2's first attempts across parts.
+    # A piece's router sends a user to the piece's own part or to a hashed part, so
+    # owned part j reads only piece j's cut (the other pieces' cut j is empty).
     resolved = []
     for j in range(total):
         resolved.append(
@@ -317,7 +358,11 @@ def run_graph(
                 part.resolve_part,
                 run_campaigns,
                 [
-                    [task(i, getitem, s, j) for i, s in enumerate(split) if owner_of[i] == k]
+                    [
+                        task(i, getitem, s, j)
+                        for i, s in enumerate(split)
+                        if owner_of[i] == k and (i == j or j >= pieces_n)
+                    ]
                     for k in range(len(campaigns))
                 ],
                 [None if r is None else task(k + 1, getitem, r, j) for k, r in enumerate(routed)],
@@ -344,4 +389,4 @@ def run_graph(
             task(i, part.merge_reports, level[i : i + split_every])
             for i in range(0, len(level), split_every)
         ]
-    return task(0, part.finish, level[0], settled)
+    return task.delayed(task(0, part.finish, level[0], settled))

@@ -106,8 +106,8 @@ def latest(pieces: Iterable[CampaignAccumulator | ConversionsPiece]) -> int | No
     return max(times) if times else None
 
 
-def _split_pool(pool: ConversionPool, route: Router) -> list[ConversionPool]:
-    out = [ConversionPool() for _ in range(route.parts)]
+def _split_pool(pool: ConversionPool, route: Router) -> dict[int, ConversionPool]:
+    out = {j: ConversionPool() for j in route.targets}
     for user, records in pool.by_user.items():
         out[route(user)].by_user[user] = records
     # the counts and the rejected lines of the file go to one part, once
@@ -117,12 +117,12 @@ def _split_pool(pool: ConversionPool, route: Router) -> list[ConversionPool]:
 
 
 @without_gc
-def split_campaign(acc: CampaignAccumulator, route: Router) -> list[CampaignAccumulator]:
-    """Cut one campaign's folded piece by user into ``route.parts`` accumulators (a
-    user's messages, unsubscribes and in-log conversions in one of them); the
-    campaign-level records, the record count and the rejected lines go to
-    ``route.level``."""
-    out = [CampaignAccumulator(acc.campaign) for _ in range(route.parts)]
+def split_campaign(acc: CampaignAccumulator, route: Router) -> dict[int, CampaignAccumulator]:
+    """Cut one campaign's folded piece by user into the parts ``route`` can send to
+    (:attr:`Router.targets`; a user's messages, unsubscribes and in-log conversions in
+    one of them); the campaign-level records, the record count and the rejected lines
+    go to ``route.level``."""
+    out = {j: CampaignAccumulator(acc.campaign) for j in route.targets}
     multi = acc.campaign.multi_instance
     if route.own is not None and not route.shared:
         out[route.own].messages = acc.messages  # nobody shared: the piece stays whole
@@ -132,8 +132,9 @@ def split_campaign(acc: CampaignAccumulator, route: Router) -> list[CampaignAccu
             out[route(user)].messages[key] = state
     for unsubscribe in acc.unsubscribes:
         out[route(unsubscribe[0])].unsubscribes.add(unsubscribe)
-    for part, pool in zip(out, _split_pool(acc.conversions, route)):
-        part.conversions = pool
+    pools = _split_pool(acc.conversions, route)
+    for j, part in out.items():
+        part.conversions = pools[j]
     first = out[route.level]
     first.campaign_level, first.ignored_ids = acc.campaign_level, acc.ignored_ids
     first.timeline, first.content_api = acc.timeline, acc.content_api
@@ -143,13 +144,13 @@ def split_campaign(acc: CampaignAccumulator, route: Router) -> list[CampaignAccu
 
 
 @without_gc
-def split_conversions(piece: ConversionsPiece, route: Router) -> list[ConversionsPiece]:
-    """Cut a folded conversions file by user into ``route.parts``."""
-    lines: list[dict[str, int]] = [{} for _ in range(route.parts)]
+def split_conversions(piece: ConversionsPiece, route: Router) -> dict[int, ConversionsPiece]:
+    """Cut a folded conversions file by user into the parts ``route`` can send to."""
+    lines: dict[int, dict[str, int]] = {j: {} for j in route.targets}
     for user, n in piece.lines.items():
         lines[route(user)][user] = n
     pools = _split_pool(piece.pool, route)
-    return [ConversionsPiece(p, n, piece.owner) for p, n in zip(pools, lines)]
+    return {j: ConversionsPiece(pools[j], n, piece.owner) for j, n in lines.items()}
 
 
 def _groups(pair_sources: Iterable[bytes], groups: int) -> list[array[int]]:

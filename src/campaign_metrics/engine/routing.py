@@ -132,6 +132,17 @@ class Router:
         return self.pieces + self.hashed
 
     @property
+    def targets(self) -> range | list[int]:
+        """The parts this router can send a user to: a piece's own part and the hashed
+        ones, or every part.
+
+        >>> list(Router(pieces=3, hashed=2, own=1).targets)
+        [1, 3, 4]
+        """
+        hashed = range(self.pieces, self.pieces + self.hashed)
+        return range(self.parts) if self.own is None else [self.own, *hashed]
+
+    @property
     def level(self) -> int:
         """The part of the campaign-level records (the first hashed one)."""
         return self.pieces
