@@ -91,7 +91,10 @@ def parse_instant(text: str, naive_zone: dt.tzinfo | None = None) -> dt.datetime
         if naive_zone is None:
             raise ValueError(f"expected an ISO-8601 time with a UTC offset, got {text!r}")
         value = _localize(naive_zone, value)
-    return value.astimezone(UTC)
+    try:
+        return value.astimezone(UTC)
+    except OverflowError:  # a time at the calendar's ends: its UTC form is off it
+        raise ValueError(f"expected a time within the calendar, got {text!r}") from None
 
 
 def local_date(us: int, zone: dt.tzinfo) -> dt.date:

@@ -20,6 +20,7 @@ from typing import Any
 from ..errors import InputError
 from ..identity import HASH8 as _hash8
 from ..identity import KEY_FIELDS, NO_ID, record_pair
+from ..limits import EARLIEST_US, LATEST_US
 from ..model import (
     EXTRA_FIELDS,
     EXTRA_KEYS,
@@ -63,7 +64,11 @@ def epoch_us(text: str) -> int | None:
         return None
     if parsed.tzinfo is None:  # fromisoformat's zones are fixed offsets, never None
         return None
-    return (parsed - _EPOCH) // _ONE_US
+    try:
+        t = (parsed - _EPOCH) // _ONE_US
+    except OverflowError:
+        return None
+    return t if EARLIEST_US <= t < LATEST_US else None
 
 
 def extras_ok(etype: EventType, extras: Sequence[Any]) -> bool:
@@ -177,6 +182,9 @@ class ColumnFolder:
             found = list(map(epoch_us, column("time")))
             slow.update(i for i, t in enumerate(found) if t is None)
             times = [0 if t is None else t for t in found]
+        if times and (min(times) < EARLIEST_US or max(times) >= LATEST_US):
+            # outside the accepted range (limits.py): the full path says so
+            slow.update(i for i, t in enumerate(times) if not EARLIEST_US <= t < LATEST_US)
         users, events, instances, camps = (
             column("user_id"),
             column("event_id"),

@@ -18,11 +18,13 @@ from pathlib import Path
 from typing import IO, Any
 
 from ..errors import ConfigurationError, InputError, MissingDependencyError
+from ..limits import LONG_LINE, MAX_LINE_BYTES
 
 __all__ = [
     "COMPRESSIONS",
     "CONVERSIONS_NAMES",
     "EVENTS_NAMES",
+    "LineGuard",
     "compression",
     "find_input",
     "is_csv",
@@ -91,6 +93,75 @@ def is_parquet(path: Path) -> bool:
     return path.suffix.lower() == ".parquet"
 
 
+class LineGuard(io.RawIOBase):
+    r"""A byte stream whose lines past :data:`~campaign_metrics.limits.MAX_LINE_BYTES` are
+    read past in bounded chunks and replaced by one :data:`~campaign_metrics.limits.LONG_LINE`
+    line each (so line numbers stay true): no line longer than the limit is ever held.
+
+    >>> import io
+    >>> raw = io.BytesIO(b"ok\n" + b"x" * 30 + b"\nend\n")
+    >>> text = io.TextIOWrapper(io.BufferedReader(LineGuard(raw, limit=10)), encoding="utf-8")
+    >>> [len(line) for line in text]
+    [3, 18, 4]
+    """
+
+    def __init__(self, stream: Any, limit: int = MAX_LINE_BYTES, chunk: int = 1 << 16) -> None:
+        self.stream = stream
+        self.limit = limit
+        self.chunk = min(chunk, limit)  # so a line inside one chunk is within the limit
+        self.tail = b""  # the line being read, not yet known to end within the limit
+        self.out = bytearray()
+        self.skipping = False
+        self.done = False
+
+    def readable(self) -> bool:
+        return True
+
+    def _fill(self) -> None:
+        while not self.out and not self.done:
+            data = self.stream.read(self.chunk)
+            if not data:
+                self.done = True
+                if self.skipping:
+                    self.out += _MARK
+                else:
+                    self.out += self.tail
+                self.tail = b""
+                return
+            if self.skipping:
+                end = data.find(b"\n")
+                if end < 0:
+                    continue  # still inside the long line: dropped
+                self.out += _MARK + b"\n"
+                self.skipping = False
+                data = data[end + 1 :]
+            data = self.tail + data
+            first = data.find(b"\n")
+            if first >= 0 and first > self.limit:  # the line begun earlier is too long
+                self.out += _MARK + b"\n"
+                data = data[first + 1 :]
+            last = data.rfind(b"\n")
+            self.out += data[: last + 1]
+            self.tail = data[last + 1 :]
+            if len(self.tail) > self.limit:
+                self.tail = b""
+                self.skipping = True
+
+    def readinto(self, buffer: bytearray | memoryview) -> int:  # type: ignore[override]
+        self._fill()
+        n = min(len(buffer), len(self.out))
+        buffer[:n] = self.out[:n]
+        del self.out[:n]
+        return n
+
+    def close(self) -> None:
+        self.stream.close()
+        super().close()
+
+
+_MARK = LONG_LINE.encode()
+
+
 class _Guarded(io.RawIOBase):
     """A decompressed byte stream whose read errors (a corrupt or truncated file) become
     the located :class:`InputError` of the file, not a traceback."""
@@ -142,8 +213,8 @@ def open_text(path: Path, name: str | None = None) -> IO[str]:
     stream: Any
     try:
         if codec is None:
-            return open(path, encoding="utf-8", newline="")
-        if codec == "gzip":
+            stream = open(path, "rb", buffering=0)  # noqa: SIM115 - closed with the wrapper
+        elif codec == "gzip":
             stream = gzip.open(path, "rb")  # noqa: SIM115 - closed with the text wrapper
         else:
             try:
@@ -156,7 +227,9 @@ def open_text(path: Path, name: str | None = None) -> IO[str]:
         raise InputError(
             reason=f"cannot read the file: {exc.strerror or exc}", file=display
         ) from None
-    guarded = io.BufferedReader(_Guarded(stream, display), _CHUNK)
+    if codec is not None:
+        stream = _Guarded(stream, display)
+    guarded = io.BufferedReader(LineGuard(stream), _CHUNK)
     return io.TextIOWrapper(guarded, encoding="utf-8", newline="")
 
 

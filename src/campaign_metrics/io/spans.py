@@ -12,6 +12,8 @@ import io
 from pathlib import Path
 from typing import IO, NamedTuple
 
+from .opening import LineGuard
+
 __all__ = ["Span", "line_spans", "open_span"]
 
 _CHUNK = 1 << 20
@@ -102,5 +104,5 @@ def open_span(path: Path, span: Span) -> IO[str]:
     """The text of one span (UTF-8, line endings kept, as the readers open a file)."""
     raw = open(path, "rb")  # noqa: SIM115 - closed with the text wrapper
     raw.seek(span.start)
-    limited = io.BufferedReader(_Limited(raw, span.end - span.start), _CHUNK)
+    limited = io.BufferedReader(LineGuard(_Limited(raw, span.end - span.start)), _CHUNK)
     return io.TextIOWrapper(limited, encoding="utf-8", newline="")

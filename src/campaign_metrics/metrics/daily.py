@@ -26,6 +26,8 @@ from decimal import Decimal
 
 import attrs
 
+from ..errors import ConfigurationError
+from ..limits import MAX_DAILY_DAYS
 from ..model import Campaign
 from ..report import DailyRow
 from ..timezones import LocalDays, from_us, local_date
@@ -118,6 +120,15 @@ class DailyTally:
             if counter:
                 first = min(first, min(counter))
                 last = max(last, max(counter))
+        days = (last - first).days + 1
+        if days > MAX_DAILY_DAYS:
+            raise ConfigurationError(
+                f"campaign '{campaign.id}': the daily series from {first} (the first send) to "
+                f"{last} would have {days} rows, more than the limit of {MAX_DAILY_DAYS} "
+                "days: narrow the report with --date-range (it starts the series) or --as-of "
+                "(it ends it)",
+                field="date_range",
+            )
         rows = []
         day = first
         zero = Decimal(0)

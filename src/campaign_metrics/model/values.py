@@ -11,6 +11,7 @@ from typing import Any
 import attrs
 
 from ..errors import ConfigurationError, InputError
+from ..limits import EARLIEST, LATEST, MAX_JSON_DEPTH, time_range_text
 from ..timezones import UTC
 
 
@@ -68,12 +69,15 @@ class FrozenMapping(Mapping[str, Any]):
         return (FrozenMapping, (self._data,))
 
 
-def _freeze_json(value: Any) -> Any:
-    """An immutable deep copy of a JSON value (arrays become tuples)."""
+def _freeze_json(value: Any, depth: int = 1) -> Any:
+    """An immutable deep copy of a JSON value (arrays become tuples), at most
+    :data:`~campaign_metrics.limits.MAX_JSON_DEPTH` levels deep."""
+    if isinstance(value, (Mapping, list, tuple)) and depth > MAX_JSON_DEPTH:
+        raise ValueError(f"expected JSON nested at most {MAX_JSON_DEPTH} levels deep (the limit)")
     if isinstance(value, Mapping):
-        return FrozenMapping({str(k): _freeze_json(v) for k, v in value.items()})
+        return FrozenMapping({str(k): _freeze_json(v, depth + 1) for k, v in value.items()})
     if isinstance(value, (list, tuple)):
-        return tuple(_freeze_json(v) for v in value)
+        return tuple(_freeze_json(v, depth + 1) for v in value)
     if isinstance(value, float):
         if not math.isfinite(value):
             raise ValueError(f"expected a finite JSON number, got {value!r}")
@@ -88,7 +92,13 @@ def _to_utc(value: dt.datetime) -> dt.datetime:
         raise InputError(
             field="time", expected="an aware datetime with a UTC offset", got=value.isoformat()
         )
-    return value.astimezone(UTC)
+    try:
+        utc = value.astimezone(UTC)
+    except OverflowError:
+        utc = None
+    if utc is None or not EARLIEST <= utc < LATEST:
+        raise InputError(field="time", expected=time_range_text(), got=value.isoformat())
+    return utc
 
 
 def _opt_str(value: object) -> str | None:

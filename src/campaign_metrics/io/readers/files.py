@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import IO, Any, TypeVar, Union
 
 from ...errors import ConfigurationError, InputError
+from ...limits import LONG_LINE, MAX_JSON_DEPTH, long_line_reason
 from ...model import (
     EVENT_COLUMNS,
     Campaign,
@@ -94,6 +95,8 @@ def _jsonl_record(
     parse_float: Callable[[str], Any] | None,
 ) -> T | InputError:
     """One non-blank line of a JSON Lines file: its record, or its located error."""
+    if line.startswith(LONG_LINE):
+        return InputError(reason=long_line_reason(), file=name, line=line_no)
     try:
         data = json.loads(line, parse_float=parse_float)
     except json.JSONDecodeError as exc:
@@ -104,7 +107,9 @@ def _jsonl_record(
         )
     except RecursionError:
         return InputError(
-            reason="expected a JSON object: nested too deeply", file=name, line=line_no
+            reason=f"JSON nested deeper than {MAX_JSON_DEPTH} levels (the limit)",
+            file=name,
+            line=line_no,
         )
     return _built(data, line_no, name, build)
 
@@ -225,6 +230,9 @@ def csv_records(
         line_no = start
         start = base + reader.line_num + 1
         if not row or (len(row) == 1 and not row[0].strip()):
+            continue
+        if row[0].startswith(LONG_LINE):
+            yield line_no, InputError(reason=long_line_reason(), file=name, line=line_no)
             continue
         if len(row) != width:
             yield (
