@@ -151,27 +151,14 @@ def _with_note(campaign: Campaign, note: str) -> CampaignAccumulator:
     return acc
 
 
-def _spec(*names: str) -> tuple[Any, ...]:
-    """Dask's task-spec classes (``dask.task_spec``; ``dask._task_spec`` before it was
+def _task_spec() -> Any:
+    """Dask's task-spec module (``dask.task_spec``; ``dask._task_spec`` before it was
     public)."""
     try:
         import dask.task_spec as spec
     except ImportError:  # pragma: no cover - dask releases of early 2025
         import dask._task_spec as spec  # type: ignore[no-redef]
-    return tuple(getattr(spec, n) for n in names)
-
-
-def _refs(value: Any) -> Any:
-    """``value`` with every list holding a task reference as a task-spec ``List`` (the
-    scheduler then sees the references as dependencies)."""
-    GraphNode, List, TaskRef = _spec("GraphNode", "List", "TaskRef")
-
-    if isinstance(value, list):
-        items = [_refs(v) for v in value]
-        if any(isinstance(v, (GraphNode, TaskRef)) for v in items):
-            return List(*items)
-        return value
-    return value
+    return spec
 
 
 class _Placer:
@@ -183,29 +170,38 @@ class _Placer:
     costs one step per task and edge (no per-task graph merging or culling)."""
 
     def __init__(self, workers: Sequence[str]) -> None:
+        self.spec = _task_spec()
         self.workers = list(workers)
         self.run = uuid.uuid4().hex[:8]  # keys of two runs on one cluster never meet
         self.layers: dict[tuple[int | None, bool], dict[str, Any]] = {}
         self.layer_of: dict[str, tuple[int | None, bool]] = {}
 
+    def _refs(self, value: Any) -> Any:
+        """``value`` with every list holding a task reference as a task-spec ``List``
+        (the scheduler then sees the references as dependencies)."""
+        if not isinstance(value, list):
+            return value
+        items = [self._refs(v) for v in value]
+        if any(isinstance(v, (self.spec.GraphNode, self.spec.TaskRef)) for v in items):
+            return self.spec.List(*items)
+        return value
+
     def __call__(self, where: int, fn: Any, *args: Any, first: bool = False, **kw: Any) -> Any:
         """``fn(*args, **kw)`` as a task on worker ``where`` (modulo the workers);
         ``first``: before the other ready tasks (reads every later step waits for)."""
-        Task, TaskRef = _spec("Task", "TaskRef")
-
         # a readable key (the dashboard shows it): the step, the part or piece, a count
         name = f"{getattr(fn, '__name__', 'task')}-{where}-{len(self.layer_of)}-{self.run}"
         worker = where % len(self.workers) if self.workers else None
         placement = (worker, first)
-        task = Task(
+        task = self.spec.Task(
             name,
             fn,
-            *(_refs(a) for a in args),
-            **{k: _refs(v) for k, v in kw.items()},
+            *(self._refs(a) for a in args),
+            **{k: self._refs(v) for k, v in kw.items()},
         )
         self.layers.setdefault(placement, {})[name] = task
         self.layer_of[name] = placement
-        return TaskRef(name)
+        return self.spec.TaskRef(name)
 
     def delayed(self, result: Any) -> Any:
         """The graph as a ``dask.delayed`` value computing the task ``result``."""

@@ -20,7 +20,7 @@ from typing import Any
 from ..errors import InputError
 from ..identity import HASH8 as _hash8
 from ..identity import KEY_FIELDS, NO_ID, record_pair
-from ..limits import EARLIEST_US, LATEST_US
+from ..limits import in_time_range
 from ..model import (
     EXTRA_FIELDS,
     EXTRA_KEYS,
@@ -68,7 +68,7 @@ def epoch_us(text: str) -> int | None:
         t = (parsed - _EPOCH) // _ONE_US
     except OverflowError:
         return None
-    return t if EARLIEST_US <= t < LATEST_US else None
+    return t if in_time_range(t) else None
 
 
 def extras_ok(etype: EventType, extras: Sequence[Any]) -> bool:
@@ -182,9 +182,9 @@ class ColumnFolder:
             found = list(map(epoch_us, column("time")))
             slow.update(i for i, t in enumerate(found) if t is None)
             times = [0 if t is None else t for t in found]
-        if times and (min(times) < EARLIEST_US or max(times) >= LATEST_US):
+        if times and not (in_time_range(min(times)) and in_time_range(max(times))):
             # outside the accepted range (limits.py): the full path says so
-            slow.update(i for i, t in enumerate(times) if not EARLIEST_US <= t < LATEST_US)
+            slow.update(i for i, t in enumerate(times) if not in_time_range(t))
         users, events, instances, camps = (
             column("user_id"),
             column("event_id"),

@@ -137,7 +137,7 @@ class LineGuard(io.RawIOBase):
                 data = data[end + 1 :]
             data = self.tail + data
             first = data.find(b"\n")
-            if first >= 0 and first > self.limit:  # the line begun earlier is too long
+            if first > self.limit:  # the line begun earlier is too long
                 self.out += _MARK + b"\n"
                 data = data[first + 1 :]
             last = data.rfind(b"\n")

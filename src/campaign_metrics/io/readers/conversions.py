@@ -14,7 +14,7 @@ import attrs
 
 from ...canonical import conversion_text, json_key, plain_decimal
 from ...errors import InputError
-from ...limits import EARLIEST_US, LATEST_US
+from ...limits import in_time_range
 from ...model import (
     CONVERSION_KEYS,
     ConversionEvent,
@@ -160,7 +160,7 @@ def fold_conversions(
                 continue
             # aware (a fixed offset: ``fromisoformat`` makes no other tzinfo), and far
             # enough from the calendar's ends for the full path's UTC conversion
-            if instant.tzinfo is None or not 1969 <= instant.year <= 2100:
+            if instant.tzinfo is None or not 1 < instant.year < 9999:
                 full(data, line_no)
                 continue
             revenue = get("revenue")
@@ -190,7 +190,7 @@ def fold_conversions(
                 full(data, line_no)  # a falsy non-object: the full path rejects it
                 continue
             t = (instant - _EPOCH) // _ONE_US
-            if not EARLIEST_US <= t < LATEST_US:
+            if not in_time_range(t):
                 full(data, line_no)  # outside the accepted range (limits.py)
                 continue
             if user not in keep:
